@@ -364,7 +364,7 @@ var _ = Describe("Model", func() {
 			feed(mkFrame(2, 0x50, qrP(20, 20, 4, 1, "https://qr.alipay.com/bax01234")))
 			s := m.Snapshot()
 			white, black := color.RGBA{255, 255, 255, 255}, color.RGBA{0, 0, 0, 255}
-			Expect(s.RGBAAt(20, 20)).To(Equal(white))       // quiet zone
+			Expect(s.RGBAAt(20, 20)).To(Equal(white))         // quiet zone
 			Expect(s.RGBAAt(20+4*4, 20+4*4)).To(Equal(black)) // finder's outer ring
 			Expect(s.RGBAAt(20+5*4, 20+5*4)).To(Equal(white)) // its light ring
 			Expect(s.RGBAAt(20+7*4, 20+7*4)).To(Equal(black)) // its centre
