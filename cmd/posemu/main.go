@@ -1,0 +1,161 @@
+// Command posemu starts the virtual terminal: every peripheral of a device
+// profile on its own pty, linked in a device directory, with the control
+// API on loopback. It prints where everything is (as one JSON line with
+// --json) and runs until SIGINT or SIGTERM, then removes everything it
+// created.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+
+	"github.com/posemu/posemu/emulator"
+	"github.com/posemu/posemu/emulator/control"
+	"github.com/posemu/posemu/profile"
+)
+
+// DefaultListen is where the control API listens unless --listen says
+// otherwise.
+const DefaultListen = "127.0.0.1:7070"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+type options struct {
+	profile string
+	devdir  string
+	listen  string
+	noApp   bool
+	json    bool
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("posemu", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.profile, "profile", profile.DefaultName, "device profile: a YAML file or a built-in name ("+strings.Join(profile.BuiltinNames(), ", ")+")")
+	fs.StringVar(&o.devdir, "devdir", emulator.DefaultDevDir(), "directory for the device links and devices.json")
+	fs.StringVar(&o.listen, "listen", DefaultListen, "control API address, loopback only (port 0 picks a free one)")
+	fs.BoolVar(&o.noApp, "no-app", false, "emulated hardware only, without the terminal application")
+	fs.BoolVar(&o.json, "json", false, "print the device map as one JSON line on stdout once ready")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: posemu [flags]\n\nStarts the virtual POS terminal and prints where every device is.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q (posemu takes only flags; see posemu -h)", fs.Arg(0))
+	}
+	return o, nil
+}
+
+// run is posemu: it returns the exit status once ctx ends (0) or startup
+// fails (2).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "posemu: "+format+"\n", a...)
+		return 2
+	}
+	o, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		if !strings.HasPrefix(err.Error(), "unexpected argument") {
+			return 2 // the flag package has said what is wrong
+		}
+		return fail("%v", err)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+
+	prof, err := profile.Load(o.profile)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if err := control.CheckLoopback(o.listen); err != nil {
+		return fail("%v", err)
+	}
+	emu, err := emulator.New(emulator.Config{Profile: prof, DevDir: o.devdir})
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer func() {
+		if err := emu.Close(); err != nil {
+			log.Error("cleaning up the device directory", "err", err)
+		}
+	}()
+	l, err := control.Listen(o.listen)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fail("control API: %s is already in use (another posemu?); try --listen 127.0.0.1:0", o.listen)
+		}
+		return fail("control API: %v", err)
+	}
+	url := control.URL(l)
+	srv := control.NewServer(emu, control.Options{ControlURL: url, Log: log})
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, l) }()
+
+	if err := emu.WriteDeviceMap(url); err != nil {
+		l.Close()
+		<-served
+		return fail("%v", err)
+	}
+	m := emu.DeviceMap(url)
+	if o.json {
+		line, _ := json.Marshal(m)
+		fmt.Fprintf(stdout, "%s\n", line)
+	} else {
+		printHuman(stdout, m, emu.MapPath(), o.noApp)
+	}
+	log.Info("posemu ready", "profile", m.Profile, "devdir", m.DevDir, "control_api", url, "hardware_only", true)
+
+	if err := <-served; err != nil {
+		log.Error("control API stopped", "err", err)
+		if ctx.Err() == nil {
+			return 1
+		}
+	}
+	log.Info("posemu stopped")
+	return 0
+}
+
+func printHuman(w io.Writer, m emulator.DeviceMap, mapPath string, noApp bool) {
+	fmt.Fprintf(w, "posemu: virtual POS terminal, profile %s\n", m.Profile)
+	if noApp {
+		fmt.Fprintln(w, "Hardware only (--no-app): drive the devices with your own code or the control API.")
+	} else {
+		fmt.Fprintln(w, "Hardware only: the terminal application is not part of posemu yet; drive the devices with your own code or the control API.")
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DEVICE\tPATH\tLINK\tBAUD")
+	for _, name := range emulator.DeviceNames() {
+		d, ok := m.Devices[name]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", name, d.Path, d.Link, d.Baud)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Control API: %s  (docs/control-api.md)\n", m.ControlAPI)
+	fmt.Fprintf(w, "Device map:  %s\n", mapPath)
+	fmt.Fprintln(w, "Press Ctrl-C to stop.")
+}
