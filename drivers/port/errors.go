@@ -10,6 +10,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"go.bug.st/serial"
@@ -158,6 +159,12 @@ func serialOpenError(addr, path string, err error) *OpenError {
 	case errors.Is(err, syscall.ENXIO), errors.Is(err, syscall.ENODEV), errors.Is(err, syscall.EIO):
 		oe.Kind = ErrNoDevice
 		oe.Detail = fmt.Sprintf("no device answers at %s (%v): the device file exists but nothing is behind it; check the address and that the hardware is present", path, err)
+	case isPortErr && code == serial.InvalidSerialPort && strings.Contains(err.Error(), "error configuring port"),
+		isPortErr && (code == serial.InvalidSpeed || code == serial.InvalidDataBits || code == serial.InvalidParity || code == serial.InvalidStopBits):
+		// The library reports a refused SetMode as InvalidSerialPort and
+		// PortError has no Unwrap, so its own text is all there is to go on.
+		oe.Op, oe.Kind = "configure", ErrNotSupported
+		oe.Detail = fmt.Sprintf("%s refused the line settings (%v); choose settings the device supports", path, err)
 	case isPortErr && code == serial.InvalidSerialPort, errors.Is(err, syscall.EISDIR):
 		oe.Kind = ErrNotSerial
 		if isPortErr {
@@ -168,9 +175,6 @@ func serialOpenError(addr, path string, err error) *OpenError {
 		} else {
 			oe.Detail = fmt.Sprintf("%s is not a usable serial device (%v); check the address", path, err)
 		}
-	case isPortErr && (code == serial.InvalidSpeed || code == serial.InvalidDataBits || code == serial.InvalidParity || code == serial.InvalidStopBits):
-		oe.Op, oe.Kind = "configure", ErrNotSupported
-		oe.Detail = fmt.Sprintf("%s refused the line settings (%v); choose settings the device supports", path, err)
 	default:
 		oe.Detail = fmt.Sprintf("%s: %v", path, err)
 	}

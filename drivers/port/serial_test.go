@@ -121,6 +121,10 @@ var _ = Describe("a serial port on a pty", func() {
 		Expect(t.Cflag & unix.CBAUD).To(BeEquivalentTo(unix.B9600))
 	})
 
+	It("opens at a non-standard baud", func() {
+		exchange(open("serial:" + dev.Path() + "?baud=250000"))
+	})
+
 	It("opens through OpenAddress and a Reopener", func() {
 		a, err := port.ParseAddress(dev.Link())
 		Expect(err).NotTo(HaveOccurred())
