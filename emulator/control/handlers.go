@@ -181,6 +181,15 @@ func (s *Server) keys(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// lcdJSON is the answer of GET /api/v1/lcd.
+type lcdJSON struct {
+	Width     int        `json:"width"`
+	Height    int        `json:"height"`
+	Backlight int        `json:"backlight"`
+	Lines     []string   `json:"lines"`
+	Items     []textItem `json:"items"`
+}
+
 // textItem is one string on the LCD, as GET /api/v1/lcd spells it.
 type textItem struct {
 	X       int    `json:"x"`
@@ -203,13 +212,7 @@ func (s *Server) getLCD(w http.ResponseWriter, r *http.Request) error {
 	for _, it := range m.TextItems() {
 		items = append(items, textItem{X: it.X, Y: it.Y, W: it.W, H: it.H, Text: it.Text, Size: it.Size, Inverse: it.Inverse})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"width":     width,
-		"height":    height,
-		"backlight": m.Backlight(),
-		"lines":     lines,
-		"items":     items,
-	})
+	writeJSON(w, http.StatusOK, lcdJSON{Width: width, Height: height, Backlight: m.Backlight(), Lines: lines, Items: items})
 	return nil
 }
 
@@ -227,6 +230,26 @@ func (s *Server) getLCDPNG(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// custDisplayJSON is the answer of GET /api/v1/custdisplay.
+type custDisplayJSON struct {
+	Columns    int        `json:"columns"`
+	Rows       int        `json:"rows"`
+	CommandSet string     `json:"command_set"`
+	Lines      []string   `json:"lines"`
+	Cursor     cursorJSON `json:"cursor"`
+	Brightness int        `json:"brightness"`
+	Mode       string     `json:"mode"`
+	Lamp       string     `json:"lamp"`
+	Marquee    string     `json:"marquee"`
+}
+
+// cursorJSON is the customer display's cursor, 1-based.
+type cursorJSON struct {
+	Col     int  `json:"col"`
+	Row     int  `json:"row"`
+	Visible bool `json:"visible"`
+}
+
 func (s *Server) getCustDisplay(w http.ResponseWriter, r *http.Request) error {
 	m := s.e.CustDisplay()
 	cols, rows := m.Size()
@@ -235,16 +258,16 @@ func (s *Server) getCustDisplay(w http.ResponseWriter, r *http.Request) error {
 	if lines == nil {
 		lines = []string{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"columns":     cols,
-		"rows":        rows,
-		"command_set": m.CommandSet(),
-		"lines":       lines,
-		"cursor":      map[string]any{"col": col, "row": row, "visible": m.CursorVisible()},
-		"brightness":  m.Brightness(),
-		"mode":        m.Mode(),
-		"lamp":        m.Lamp(),
-		"marquee":     m.Marquee(),
+	writeJSON(w, http.StatusOK, custDisplayJSON{
+		Columns:    cols,
+		Rows:       rows,
+		CommandSet: m.CommandSet(),
+		Lines:      lines,
+		Cursor:     cursorJSON{Col: col, Row: row, Visible: m.CursorVisible()},
+		Brightness: m.Brightness(),
+		Mode:       m.Mode(),
+		Lamp:       m.Lamp(),
+		Marquee:    m.Marquee(),
 	})
 	return nil
 }
