@@ -94,7 +94,9 @@ var _ = Describe("device profiles", func() {
 		})
 
 		It("is refused when two keys send the same code, naming the key", func() {
-			pe := refuse(base(func(s string) string { return strings.Replace(s, `{name: MENU, code: 0x14`, `{name: MENU, code: 0x15`, 1) }))
+			pe := refuse(base(func(s string) string {
+				return strings.Replace(s, `{name: MENU, code: 0x14`, `{name: MENU, code: 0x15`, 1)
+			}))
 			Expect(pe.Field).To(Equal("keypad.keys[20].code"))
 			Expect(pe.Error()).To(ContainSubstring(`already the code of key "FN"`))
 		})
