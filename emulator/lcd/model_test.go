@@ -76,6 +76,11 @@ var _ = Describe("Model", func() {
 			host.reset()
 			feed(unhex("02 03 00 00 12 44 8F 92"))
 			Expect(host.buf).To(Equal(unhex("02 03 16 00 92 12 40 01 F0 00 10 01 00 04 70 6F 73 65 6D 75 2D 6C 63 64 20 31 2E 30 EF 38")))
+			host.reset()
+			bad := unhex("02 02 12 00 20 B8 00 00 28 00 40 01 02 02 00 00 FF FF E7 A1 AE E8 AE A4 C5 09")
+			bad[len(bad)-1] ^= 0xFF
+			feed(bad)
+			Expect(host.buf).To(Equal(unhex("02 02 01 00 15 2C 01 38 D4")))
 		})
 	})
 
