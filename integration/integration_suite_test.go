@@ -72,3 +72,14 @@ func (r *rig) getJSON(path string, v any) {
 	Expect(resp.StatusCode).To(Equal(http.StatusOK))
 	Expect(json.NewDecoder(resp.Body).Decode(v)).To(Succeed())
 }
+
+// httpGet returns the body of a successful GET.
+func httpGet(url string) ([]byte, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	Expect(resp.StatusCode).To(Equal(http.StatusOK))
+	return io.ReadAll(resp.Body)
+}
