@@ -1,13 +1,9 @@
 package custdisplay
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"sync"
-	"syscall"
 
 	"github.com/posemu/posemu/drivers/port"
 )
@@ -227,8 +223,9 @@ func (d *Display) checkPos(col, row int) error {
 	return nil
 }
 
-// send writes b whole. A write that fails because the display went away
-// also wraps port.ErrDisconnected, so callers can tell it from a bug.
+// send writes b whole. Errors keep the port's own: a write to a display
+// that went away wraps port.ErrDisconnected, one on a port the caller
+// closed wraps os.ErrClosed.
 func (d *Display) send(what string, b []byte) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -236,8 +233,6 @@ func (d *Display) send(what string, b []byte) error {
 		n, err := d.p.Write(b)
 		b = b[min(max(n, 0), len(b)):]
 		switch {
-		case err != nil && isDisconnect(err) && !errors.Is(err, port.ErrDisconnected):
-			return fmt.Errorf("custdisplay %s: %s: %w: %w", d.addr(), what, port.ErrDisconnected, err)
 		case err != nil:
 			return fmt.Errorf("custdisplay %s: %s: %w", d.addr(), what, err)
 		case n == 0 && len(b) > 0:
@@ -256,13 +251,4 @@ func (d *Display) addr() string {
 
 func (d *Display) errorf(format string, args ...any) error {
 	return fmt.Errorf("custdisplay %s: "+format, append([]any{d.addr()}, args...)...)
-}
-
-// isDisconnect reports whether a write error means the display went away.
-// Ports from drivers/port already wrap port.ErrDisconnected; a bare pty or
-// tty file reports EIO, ENXIO or a closed file instead.
-func isDisconnect(err error) bool {
-	return errors.Is(err, syscall.EIO) || errors.Is(err, syscall.ENXIO) || errors.Is(err, syscall.ENODEV) ||
-		errors.Is(err, os.ErrClosed) || errors.Is(err, io.ErrClosedPipe) ||
-		strings.Contains(err.Error(), "Port has been closed")
 }

@@ -4,6 +4,7 @@ package custdisplay_test
 // package imports the emulator; the driver package itself never does.
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"syscall"
@@ -20,12 +21,6 @@ import (
 	"github.com/posemu/posemu/profile"
 )
 
-// ptyPort is the smallest port.Port over an opened pty slave, so these
-// tests do not depend on drivers/port's opener.
-type ptyPort struct{ *os.File }
-
-func (p ptyPort) Address() string { return p.Name() }
-
 var _ = Describe("driver to model over a pty", func() {
 	for _, set := range []string{custdisplay.DMD, custdisplay.CD5220} {
 		Context("with the "+set+" command set", func() {
@@ -33,6 +28,7 @@ var _ = Describe("driver to model over a pty", func() {
 				model *emu.Model
 				bus   *events.Bus
 				dev   *ptydev.Device
+				p     port.Port
 				drv   *custdisplay.Display
 			)
 			BeforeEach(func() {
@@ -42,10 +38,10 @@ var _ = Describe("driver to model over a pty", func() {
 				dev, err = ptydev.New("custdisplay", GinkgoT().TempDir(), model.Feed)
 				Expect(err).NotTo(HaveOccurred())
 				DeferCleanup(dev.Close)
-				f, err := os.OpenFile(dev.Path(), os.O_RDWR|syscall.O_NOCTTY, 0)
+				p, err = port.Open(dev.Link())
 				Expect(err).NotTo(HaveOccurred())
-				DeferCleanup(f.Close)
-				drv = custdisplay.New(ptyPort{f}, custdisplay.Config{Columns: 20, Rows: 2, CommandSet: set})
+				DeferCleanup(p.Close)
+				drv = custdisplay.New(p, custdisplay.Config{Columns: 20, Rows: 2, CommandSet: set})
 				Expect(drv.Init()).To(Succeed())
 			})
 
@@ -97,9 +93,19 @@ var _ = Describe("driver to model over a pty", func() {
 				}).Should(Equal([]string{"PAID", "THANK YOU"}))
 			})
 
-			It("reports a disconnect when the display is unplugged", func() {
+			It("says where a write failed, and marks an unplugged display as disconnected", func() {
 				Expect(dev.Unplug()).To(Succeed())
-				Eventually(drv.Clear).Should(MatchError(port.ErrDisconnected))
+				var err error
+				Eventually(func() error { err = drv.Clear(); return err }).Should(MatchError(port.ErrDisconnected))
+				Expect(err).To(MatchError(ContainSubstring("custdisplay " + dev.Link() + ": clear")))
+				Expect(errors.Is(err, syscall.EIO)).To(BeTrue())
+			})
+
+			It("reports a port the caller closed as closed, not as a disconnect", func() {
+				Expect(p.Close()).To(Succeed())
+				err := drv.Clear()
+				Expect(err).To(MatchError(os.ErrClosed))
+				Expect(errors.Is(err, port.ErrDisconnected)).To(BeFalse())
 			})
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/posemu/posemu/drivers/keypad"
+	"github.com/posemu/posemu/drivers/port"
 	"github.com/posemu/posemu/profile"
 )
 
@@ -19,7 +20,7 @@ func BenchmarkKeyLatency(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer r.dev.Close()
-	p, err := openPort(r.dev.Link())
+	p, err := port.Open(r.dev.Link())
 	if err != nil {
 		b.Fatal(err)
 	}

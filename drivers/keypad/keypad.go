@@ -2,6 +2,7 @@ package keypad
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -200,10 +201,12 @@ func (k *Keypad) run(p port.Port) {
 		if err == nil {
 			continue
 		}
+		// Our own Close fails the read with os.ErrClosed (or the deadline
+		// it set), which is an end, not a disconnect.
 		if k.closing() {
 			return
 		}
-		if isTimeout(err) {
+		if port.IsTimeout(err) {
 			continue
 		}
 		p = k.lost(p, err)
@@ -242,10 +245,10 @@ func (k *Keypad) lost(p port.Port, err error) port.Port {
 	k.mu.Unlock()
 	_ = p.Close()
 
-	var derr error
-	if isDisconnect(err) {
-		derr = fmt.Errorf("keypad %s: %w: %w", addr, port.ErrDisconnected, err)
-	} else {
+	derr := fmt.Errorf("keypad %s: %w", addr, err)
+	if !errors.Is(err, port.ErrDisconnected) {
+		// Any other failed read is handled like an unplug, so a consumer
+		// needs to watch for one error only.
 		derr = fmt.Errorf("keypad %s: read failed, port dropped: %w: %w", addr, port.ErrDisconnected, err)
 	}
 	k.nDisc.Add(1)

@@ -3,8 +3,8 @@ package keypad_test
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -51,11 +51,11 @@ var _ = Describe("keypad driver on a pty", func() {
 		logs = &syncBuffer{}
 		cfg = keypad.Config{
 			Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-			Reopen: func() (port.Port, error) { return openPort(r.dev.Link()) },
+			Reopen: port.Reopener(r.dev.Link()),
 		}
 	})
 	start := func() {
-		p, err := openPort(r.dev.Link())
+		p, err := port.Open(r.dev.Link())
 		Expect(err).NotTo(HaveOccurred())
 		kp = keypad.New(p, profile.Default().Keypad.Keys, cfg)
 		DeferCleanup(kp.Close)
@@ -142,44 +142,28 @@ var _ = Describe("keypad driver on a pty", func() {
 	})
 })
 
-// brokenPort fails every read the way an unplugged pty does.
-type brokenPort struct{ closed atomic.Bool }
-
-func (b *brokenPort) Read([]byte) (int, error)        { return 0, io.EOF }
-func (b *brokenPort) Write(p []byte) (int, error)     { return 0, io.ErrClosedPipe }
-func (b *brokenPort) Close() error                    { b.closed.Store(true); return nil }
-func (b *brokenPort) SetReadDeadline(time.Time) error { return nil }
-func (b *brokenPort) Address() string                 { return "fake:broken" }
-
-// idlePort blocks reads until closed or its deadline passes.
-type idlePort struct {
-	done chan struct{}
-	once atomic.Bool
-}
-
-func newIdlePort() *idlePort { return &idlePort{done: make(chan struct{})} }
-
-func (p *idlePort) Read([]byte) (int, error)        { <-p.done; return 0, errors.New("idle port closed") }
-func (p *idlePort) Write(b []byte) (int, error)     { return len(b), nil }
-func (p *idlePort) SetReadDeadline(time.Time) error { return nil }
-func (p *idlePort) Address() string                 { return "fake:idle" }
-func (p *idlePort) Close() error {
-	if p.once.CompareAndSwap(false, true) {
-		close(p.done)
-	}
-	return nil
+// closedByUs reports whether p was closed on this side: a closed port's
+// reads fail at once with os.ErrClosed.
+func closedByUs(p port.Port) error {
+	_, err := p.Read(make([]byte, 1))
+	return err
 }
 
 var _ = Describe("keypad reopen backoff", func() {
 	It("retries on the injected clock, doubling from 50 ms up to 1 s", func() {
+		r, err := newRig(GinkgoT().TempDir())
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(r.dev.Close)
+		dead, err := port.Open(r.dev.Link())
+		Expect(err).NotTo(HaveOccurred())
+
 		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		vc := clock.NewVirtual(start)
 		attempts := make(chan time.Time, 16)
+		reopened := make(chan port.Port, 1)
 		var fails atomic.Int32
 		fails.Store(6)
-		idle := newIdlePort()
-		bp := &brokenPort{}
-		kp := keypad.New(bp, profile.Default().Keypad.Keys, keypad.Config{
+		kp := keypad.New(dead, profile.Default().Keypad.Keys, keypad.Config{
 			Clock:  vc,
 			Logger: slog.New(slog.DiscardHandler),
 			Reopen: func() (port.Port, error) {
@@ -187,16 +171,22 @@ var _ = Describe("keypad reopen backoff", func() {
 				if fails.Add(-1) >= 0 {
 					return nil, errors.New("no such device")
 				}
-				return idle, nil
+				p, err := port.Open(r.dev.Link())
+				if err == nil {
+					reopened <- p
+				}
+				return p, err
 			},
 		})
 		DeferCleanup(kp.Close)
 
+		Expect(r.dev.Unplug()).To(Succeed())
 		e := nextEvent(kp)
 		Expect(e.Kind).To(Equal(keypad.Disconnected))
 		Expect(e.Err).To(MatchError(port.ErrDisconnected))
 		Expect(e.Time).To(Equal(start))
-		Expect(bp.closed.Load()).To(BeTrue(), "the dead port is closed")
+		Expect(closedByUs(dead)).To(MatchError(os.ErrClosed), "the dead port is closed")
+		Expect(r.dev.Replug()).To(Succeed())
 
 		var got []time.Duration
 		for range 7 {
@@ -210,8 +200,10 @@ var _ = Describe("keypad reopen backoff", func() {
 		ms := time.Millisecond
 		Expect(got).To(Equal([]time.Duration{50 * ms, 150 * ms, 350 * ms, 750 * ms, 1550 * ms, 2550 * ms, 3550 * ms}))
 		Expect(nextEvent(kp).Kind).To(Equal(keypad.Reconnected))
-		Expect(kp.Address()).To(Equal("fake:idle"))
+		Expect(kp.Address()).To(Equal(r.dev.Link()))
+		var p port.Port
+		Expect(reopened).To(Receive(&p))
 		Expect(kp.Close()).To(Succeed())
-		Expect(idle.once.Load()).To(BeTrue(), "Close closes the reopened port")
+		Expect(closedByUs(p)).To(MatchError(os.ErrClosed), "Close closes the reopened port")
 	})
 })

@@ -1,32 +1,12 @@
 package scanner_test
 
 import (
-	"os"
 	"sync"
-	"syscall"
 
-	"github.com/posemu/posemu/drivers/port"
 	"github.com/posemu/posemu/emulator/ptydev"
 	emscanner "github.com/posemu/posemu/emulator/scanner"
 	"github.com/posemu/posemu/profile"
 )
-
-// filePort is the smallest port.Port over a pty slave, so these tests do
-// not depend on drivers/port's opener.
-type filePort struct {
-	*os.File
-	addr string
-}
-
-func (f filePort) Address() string { return f.addr }
-
-func openPort(path string) (port.Port, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		return nil, err
-	}
-	return filePort{File: f, addr: path}, nil
-}
 
 // forward lets the model write to a device created after it.
 type forward struct {

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -177,10 +178,10 @@ func (s *Scanner) Read(ctx context.Context) (string, error) {
 			s.last = time.Now()
 			s.pend = s.buf[:n]
 		}
-		if err == nil || n > 0 && isTimeout(err) {
+		if err == nil || n > 0 && port.IsTimeout(err) {
 			continue
 		}
-		if isTimeout(err) {
+		if port.IsTimeout(err) {
 			if time.Since(s.last) >= s.cfg.InterCharTimeout {
 				if s.f.partial() {
 					dropped := s.f.abandon()
@@ -266,15 +267,18 @@ func (s *Scanner) current(ctx context.Context) (port.Port, error) {
 func (s *Scanner) disconnected(p port.Port, err error) error {
 	s.mu.Lock()
 	if s.closed {
+		// Our own Close failed the read (os.ErrClosed): an end, not a
+		// disconnect.
 		s.mu.Unlock()
 		return fmt.Errorf("scanner %s: %w", s.addr, ErrClosed)
 	}
 	addr := s.addr
-	how := "read failed, port dropped"
-	if isDisconnect(err) {
-		how = "disconnected"
+	s.lost = fmt.Errorf("scanner %s: %w", addr, err)
+	if !errors.Is(err, port.ErrDisconnected) {
+		// Any other failed read is handled like an unplug, so a caller
+		// needs to check for one error only.
+		s.lost = fmt.Errorf("scanner %s: read failed, port dropped: %w: %w", addr, port.ErrDisconnected, err)
 	}
-	s.lost = fmt.Errorf("scanner %s: %s: %w: %w", addr, how, port.ErrDisconnected, err)
 	s.port = nil
 	lost := s.lost
 	s.mu.Unlock()

@@ -18,23 +18,28 @@ const alipayCode = "281234567890123456"
 
 var _ = Describe("scanner driver on a pty", func() {
 	var (
-		dir  string
-		prof profile.Scanner
-		cfg  scanner.Config
-		r    *rig
-		sc   *scanner.Scanner
+		dir    string
+		prof   profile.Scanner
+		cfg    scanner.Config
+		reopen bool // reopen the rig's link after an unplug
+		r      *rig
+		sc     *scanner.Scanner
 	)
 	BeforeEach(func() {
 		dir = GinkgoT().TempDir()
 		prof = profile.Default().Scanner
 		cfg = scanner.Config{Logger: slog.New(slog.DiscardHandler)}
+		reopen = false
 	})
 	start := func() {
 		var err error
 		r, err = newRig(dir, prof)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(r.dev.Close)
-		p, err := openPort(r.dev.Link())
+		if reopen {
+			cfg.Reopen = port.Reopener(r.dev.Link())
+		}
+		p, err := port.Open(r.dev.Link())
 		Expect(err).NotTo(HaveOccurred())
 		sc = scanner.New(p, cfg)
 		DeferCleanup(sc.Close)
@@ -136,7 +141,7 @@ var _ = Describe("scanner driver on a pty", func() {
 	})
 
 	It("reports an unplug and, with Reopen, reads again after the replug", func() {
-		cfg.Reopen = func() (port.Port, error) { return openPort(r.dev.Link()) }
+		reopen = true
 		start()
 		Expect(r.model.Scan("1111")).To(Succeed())
 		Expect(read()).To(Equal("1111"))
@@ -159,7 +164,7 @@ var _ = Describe("scanner driver on a pty", func() {
 	})
 
 	It("Close ends a Read that waits for the port to come back", func() {
-		cfg.Reopen = func() (port.Port, error) { return openPort(r.dev.Link()) }
+		reopen = true
 		start()
 		Expect(r.dev.Unplug()).To(Succeed())
 		_, err := read()
