@@ -75,6 +75,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/custdisplay", s.handle(s.getCustDisplay))
 	s.mux.Handle("POST /api/v1/scanner/scan", s.handle(s.scan))
 	s.mux.Handle("GET /api/v1/events", s.handle(s.events))
+	s.routeWeb()
 	// Everything else: a JSON 404, or a JSON 405 when only the method is
 	// wrong. The mux's own answers are plain text.
 	s.mux.Handle("/", s.handle(s.fallback))
