@@ -14,7 +14,7 @@ import (
 // by rune: ASCII as itself (one column), anything else as its 2-byte GB18030
 // code (two columns), or a full-width stand-in from substitutes, or '?'.
 var substitutes = map[rune]rune{
-	'¥': '￥', // U+00A5 is 4-byte in GB18030; U+FFE5 is A3A4
+	'¥':      '￥', // U+00A5 is 4-byte in GB18030; U+FFE5 is A3A4
 	'\u00a0': ' ',
 }
 
