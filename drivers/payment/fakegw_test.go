@@ -59,11 +59,11 @@ func (g *fakeGateway) URL() string { return g.srv.URL + "/gateway.do" }
 
 func (g *fakeGateway) Close() { g.srv.CloseClientConnections(); g.srv.Close() }
 
-// script queues replies for a method.
+// script sets the replies for a method, replacing any left over.
 func (g *fakeGateway) script(method string, replies ...gwReply) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.scripts[method] = append(g.scripts[method], replies...)
+	g.scripts[method] = replies
 }
 
 func (g *fakeGateway) methods() []string {
