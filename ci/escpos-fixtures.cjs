@@ -86,7 +86,7 @@ function rpe() {
     description: 'CODE128 (GS k 73, form B, {B) and EAN13 (GS k 2, form A, 12 digits, NUL-terminated)',
     lines: ['BARCODES', 'END'], cuts: 1,
     barcodes: [{ type: 'CODE128', data: 'POSEMU-128' }, { type: 'EAN13', data: '692000000001' }],
-    notes: 'HRI position 0 (none) as the generator sends it; EAN13 check digit is the printer\'s to add (7)',
+    notes: 'HRI position 0 (none) as the generator sends it; EAN13 check digit is the printer\'s to add (2)',
   });
 
   const qrs = ['https://qr.alipay.com/bax03431ljhokirwl38f00a7', '20240101123456789012'];
