@@ -27,11 +27,11 @@ const (
 
 // Defaults of Options.
 const (
-	DefaultPayTimeout   = 3 * time.Minute     // an unpaid bar-code trade closes then
-	DefaultQRTimeout    = 2 * time.Hour       // an unpaid precreate QR expires then
-	DefaultCancelWindow = 24 * time.Hour      // cancel is refused after it
+	DefaultPayTimeout   = 3 * time.Minute      // an unpaid bar-code trade closes then
+	DefaultQRTimeout    = 2 * time.Hour        // an unpaid precreate QR expires then
+	DefaultCancelWindow = 24 * time.Hour       // cancel is refused after it
 	DefaultRefundWindow = 365 * 24 * time.Hour // a paid trade is TRADE_FINISHED after it
-	DefaultBillURLLife  = 30 * time.Second    // a bill_download_url works that long
+	DefaultBillURLLife  = 30 * time.Second     // a bill_download_url works that long
 )
 
 // App is a merchant application the gateway knows.

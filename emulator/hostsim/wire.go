@@ -25,7 +25,7 @@ type Request struct {
 	Params map[string]string
 
 	AppID, Method, Format, Charset, SignType, Sign, Timestamp, Version string
-	NotifyURL, AppAuthToken, BizContent                                 string
+	NotifyURL, AppAuthToken, BizContent                                string
 }
 
 // maxForm bounds a gateway request; the real gateway refuses large bodies
