@@ -14,9 +14,9 @@ import (
 
 // Why a URB's context ended.
 var (
-	errUnlinked = errors.New("unlinked by the client")
+	errUnlinked  = errors.New("unlinked by the client")
 	errUnplugged = errors.New("device unplugged")
-	errConnGone = errors.New("connection closed")
+	errConnGone  = errors.New("connection closed")
 )
 
 // maxInFlight bounds the URBs one connection may have queued: a host
