@@ -4,6 +4,10 @@
 
 import { get, post, el, say } from "./api.js";
 
+// The order posemu lists its devices in; others follow by name.
+const ORDER = ["lcd", "custdisplay", "keypad", "scanner", "printer"];
+const rank = (n) => (ORDER.includes(n) ? ORDER.indexOf(n) : ORDER.length);
+
 const ZH = { lcd: "屏幕", custdisplay: "客显", keypad: "键盘", scanner: "扫码", printer: "打印" };
 
 export class Devices {
@@ -24,7 +28,7 @@ export class Devices {
 
   async sync() {
     const map = await get("devices");
-    const names = Object.keys(map.devices || {});
+    const names = Object.keys(map.devices || {}).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     if (names.join() !== [...this.leds.keys()].join()) this.build(names);
     for (const n of names) this.set(n, !!map.devices[n].plugged, map.devices[n]);
     return map;
