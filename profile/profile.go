@@ -73,6 +73,8 @@ type Printer struct {
 	Columns       int `yaml:"columns" json:"columns"`
 	ReceiveBuffer int `yaml:"receive_buffer" json:"receive_buffer"`
 	Baud          int `yaml:"baud" json:"baud"`
+	// USB is optional; see PrinterUSB for its defaults.
+	USB PrinterUSB `yaml:"usb" json:"usb"`
 }
 
 // KeyByName returns the key called name (case-insensitive).
@@ -263,6 +265,9 @@ func (p *Profile) validate() error {
 	case 384, 576:
 	default:
 		return bad("printer.dots", "%d is not a thermal head width (384 for 58 mm, 576 for 80 mm)", p.Printer.Dots)
+	}
+	if err := p.Printer.USB.normalize(); err != nil {
+		return err
 	}
 	if p.Printer.ReceiveBuffer < 256 {
 		return bad("printer.receive_buffer", "%d is below 256 bytes", p.Printer.ReceiveBuffer)
