@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 )
 
 // MapFile is the name of the device map in the device directory.
@@ -19,6 +20,32 @@ type DeviceMap struct {
 	DevDir     string                `json:"devdir"`
 	PID        int                   `json:"pid"`
 	Devices    map[string]DeviceInfo `json:"devices"`
+	// PaymentGateway is the full URL of the emulated Alipay gateway
+	// (emulator/hostsim), e.g. http://127.0.0.1:8090/gateway.do; absent
+	// when none runs.
+	PaymentGateway string `json:"payment_gateway,omitempty"`
+}
+
+// gatewayURL holds the payment gateway URL; it is read without e.mu.
+type gatewayURL struct{ v atomic.Pointer[string] }
+
+func (g *gatewayURL) get() string {
+	if p := g.v.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// SetPaymentGateway names the payment simulator's URL in the device map
+// ("" for none), rewriting devices.json if it was written already.
+func (e *Emulator) SetPaymentGateway(url string) error {
+	e.gateway.v.Store(&url)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.mapWritten || e.closed {
+		return nil
+	}
+	return e.writeMapLocked()
 }
 
 // DeviceMap describes the emulator as it is now; controlURL is where its
@@ -30,6 +57,8 @@ func (e *Emulator) DeviceMap(controlURL string) DeviceMap {
 		DevDir:     e.devdir,
 		PID:        os.Getpid(),
 		Devices:    map[string]DeviceInfo{},
+
+		PaymentGateway: e.gateway.get(),
 	}
 	for _, d := range e.Devices() {
 		m.Devices[d.Name] = d

@@ -85,6 +85,7 @@ type Emulator struct {
 
 	mu         sync.Mutex // serialises plugging, the map file and Close
 	controlURL string
+	gateway    gatewayURL // payment_gateway of the device map
 	mapWritten bool
 	closed     bool
 }

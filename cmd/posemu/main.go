@@ -21,6 +21,7 @@ import (
 
 	"github.com/posemu/posemu/emulator"
 	"github.com/posemu/posemu/emulator/control"
+	"github.com/posemu/posemu/emulator/hostsim"
 	"github.com/posemu/posemu/profile"
 )
 
@@ -41,6 +42,9 @@ type options struct {
 	listen  string
 	noApp   bool
 	json    bool
+
+	host      string // payment gateway (emulator/hostsim) address
+	hostState string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -50,6 +54,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.profile, "profile", profile.DefaultName, "device profile: a YAML file or a built-in name ("+strings.Join(profile.BuiltinNames(), ", ")+")")
 	fs.StringVar(&o.devdir, "devdir", emulator.DefaultDevDir(), "directory for the device links and devices.json")
 	fs.StringVar(&o.listen, "listen", DefaultListen, "control API address, loopback only (port 0 picks a free one)")
+	fs.StringVar(&o.host, "host", hostsim.DefaultAddr, "payment gateway (Alipay simulator) address, loopback only (port 0 picks a free one)")
+	fs.StringVar(&o.hostState, "host-state", "", "file that keeps the payment simulator's trades across restarts (default: memory only)")
 	fs.BoolVar(&o.noApp, "no-app", false, "emulated hardware only, without the terminal application")
 	fs.BoolVar(&o.json, "json", false, "print the device map as one JSON line on stdout once ready")
 	fs.Usage = func() {
@@ -91,6 +97,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := control.CheckLoopback(o.listen); err != nil {
 		return fail("%v", err)
 	}
+	if err := hostsim.CheckLoopback(o.host); err != nil {
+		return fail("%v", err)
+	}
 	emu, err := emulator.New(emulator.Config{Profile: prof, DevDir: o.devdir})
 	if err != nil {
 		return fail("%v", err)
@@ -108,7 +117,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail("control API: %v", err)
 	}
 	url := control.URL(l)
-	srv := control.NewServer(emu, control.Options{ControlURL: url, Log: log})
+	sim, stopHost, err := startHost(ctx, o, emu, log)
+	if err != nil {
+		l.Close()
+		return fail("%v", err)
+	}
+	defer stopHost()
+	srv := control.NewServer(emu, control.Options{ControlURL: url, Log: log, Host: sim})
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, l) }()
 
@@ -156,6 +171,40 @@ func printHuman(w io.Writer, m emulator.DeviceMap, mapPath string, noApp bool) {
 	tw.Flush()
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Control API: %s  (docs/control-api.md)\n", m.ControlAPI)
+	if m.PaymentGateway != "" {
+		fmt.Fprintf(w, "Payment gateway: %s  (Alipay simulator, docs/hostsim.md)\n", m.PaymentGateway)
+	}
 	fmt.Fprintf(w, "Device map:  %s\n", mapPath)
 	fmt.Fprintln(w, "Press Ctrl-C to stop.")
+}
+
+// startHost starts the payment simulator on --host and names it in the
+// device map; it runs until ctx ends or stop is called (which waits).
+func startHost(ctx context.Context, o options, emu *emulator.Emulator, log *slog.Logger) (sim *hostsim.Simulator, stop func(), err error) {
+	sim, err = hostsim.New(hostsim.Options{Clock: emu.Clock(), Bus: emu.Bus(), StatePath: o.hostState, Log: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	hl, err := hostsim.Listen(o.host)
+	if err != nil {
+		sim.Close()
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, nil, fmt.Errorf("payment gateway: %s is already in use (another posemu?); try --host 127.0.0.1:0", o.host)
+		}
+		return nil, nil, fmt.Errorf("payment gateway: %v", err)
+	}
+	if err := emu.SetPaymentGateway(hostsim.GatewayURL(hl)); err != nil {
+		hl.Close()
+		sim.Close()
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := sim.Serve(ctx, hl); err != nil && ctx.Err() == nil {
+			log.Error("payment gateway stopped", "err", err)
+		}
+	}()
+	return sim, func() { cancel(); <-done }, nil
 }

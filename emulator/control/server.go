@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/posemu/posemu/emulator"
+	"github.com/posemu/posemu/emulator/hostsim"
 )
 
 // DefaultHeartbeat is how often an idle event stream gets a comment line,
@@ -38,6 +39,9 @@ type Options struct {
 	// Log receives errors the server could not report to a client; nil
 	// discards them.
 	Log *slog.Logger
+	// Host is the payment simulator; when set, /api/v1/host/… serves it
+	// (host.go).
+	Host *hostsim.Simulator
 }
 
 // Server is the control API of one emulator. It is an http.Handler.
@@ -76,6 +80,7 @@ func (s *Server) routes() {
 	s.mux.Handle("POST /api/v1/scanner/scan", s.handle(s.scan))
 	s.mux.Handle("GET /api/v1/events", s.handle(s.events))
 	s.routeWeb()
+	s.routeHost()
 	// Everything else: a JSON 404, or a JSON 405 when only the method is
 	// wrong. The mux's own answers are plain text.
 	s.mux.Handle("/", s.handle(s.fallback))
