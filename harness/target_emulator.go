@@ -1,0 +1,124 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/posemu/posemu/clock"
+	"github.com/posemu/posemu/emulator"
+	"github.com/posemu/posemu/profile"
+)
+
+// DefaultClockStart is when a scenario's virtual clock starts: a fixed
+// time, so receipts and journals are the same on every run.
+var DefaultClockStart = time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+// EmulatorTarget runs each scenario on a fresh in-process emulator in a
+// temporary device directory, with a virtual clock. Parallel processes
+// (ginkgo -p) each make their own, so nothing is shared between them.
+type EmulatorTarget struct {
+	// TempDir holds the scenarios' device directories; "" means the
+	// system's temporary directory.
+	TempDir string
+	// ClockStart is the virtual clock's first reading; zero means
+	// DefaultClockStart.
+	ClockStart time.Time
+}
+
+// Name is TargetEmulator.
+func (t *EmulatorTarget) Name() string { return TargetEmulator }
+
+// Start makes the scenario's emulator and starts the app's readers.
+func (t *EmulatorTarget) Start(ctx context.Context, sc *Scenario) (Session, error) {
+	dir, err := os.MkdirTemp(t.TempDir, "posemu-scenario-")
+	if err != nil {
+		return nil, err
+	}
+	start := t.ClockStart
+	if start.IsZero() {
+		start = DefaultClockStart
+	}
+	prof := sc.Profile
+	if prof == nil {
+		prof = defaultProfile()
+	}
+	clk := clock.NewVirtual(start)
+	e, err := emulator.New(emulator.Config{Profile: prof, DevDir: dir, Clock: clk})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	addrs := map[string]string{}
+	for _, d := range e.Devices() {
+		addrs[d.Name] = d.Link
+	}
+	s := &emuSession{emu: e, clk: clk, dir: dir, app: NewApp(prof, addrs)}
+	if err := s.app.Listen(sc.Listens()); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+var defaultProfile = sync.OnceValue(profile.Default)
+
+type emuSession struct {
+	emu *emulator.Emulator
+	clk *clock.Virtual
+	app *App
+	dir string
+}
+
+func (s *emuSession) Emulator() *emulator.Emulator { return s.emu }
+func (s *emuSession) Clock() *clock.Virtual        { return s.clk }
+func (s *emuSession) App() *App                    { return s.app }
+
+func (s *emuSession) Close() error {
+	err := errors.Join(s.app.Close(), s.emu.Close())
+	os.RemoveAll(s.dir)
+	return err
+}
+
+// ArtifactFunc saves more of the emulator's state for a failure report
+// into dir: a device model adds its own (the printer its receipt PNG).
+type ArtifactFunc func(e *emulator.Emulator, dir string) []Artifact
+
+var (
+	artifactMu    sync.Mutex
+	artifactFuncs []ArtifactFunc
+)
+
+// RegisterArtifacts adds f to what a failed scenario on the emulator
+// leaves behind.
+func RegisterArtifacts(f ArtifactFunc) {
+	artifactMu.Lock()
+	defer artifactMu.Unlock()
+	artifactFuncs = append(artifactFuncs, f)
+}
+
+func (s *emuSession) Artifacts(dir string) []Artifact {
+	var out []Artifact
+	lcdPNG := filepath.Join(dir, "lcd.png")
+	if f, err := os.Create(lcdPNG); err == nil {
+		if s.emu.LCD().WritePNG(f) == nil && f.Close() == nil {
+			out = append(out, Artifact{Name: "lcd.png", Path: lcdPNG})
+		} else {
+			f.Close()
+		}
+	}
+	out = append(out,
+		Artifact{Name: "lcd text", Text: strings.Join(s.emu.LCD().Lines(), "\n")},
+		Artifact{Name: "customer display", Text: strings.Join(s.emu.CustDisplay().Lines(), "\n")})
+	artifactMu.Lock()
+	fs := append([]ArtifactFunc(nil), artifactFuncs...)
+	artifactMu.Unlock()
+	for _, f := range fs {
+		out = append(out, f(s.emu, dir)...)
+	}
+	return out
+}
