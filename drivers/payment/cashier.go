@@ -172,6 +172,9 @@ type run struct {
 	lastKnown  string
 	lastErr    error
 	cancelled  bool
+	// closedIsCancelled: a closed trade found while resolving was closed
+	// for the till (by its cancel, or by the timeout), not refused.
+	closedIsCancelled bool
 }
 
 func (c *Cashier) start(outTradeNo string, amount Fen) *run {

@@ -87,14 +87,16 @@ func (c *Cashier) PayByQR(ctx context.Context, req PrecreateRequest, show func(q
 	return r.cancelTrade(ctx), nil
 }
 
-// Resolve settles a trade left in doubt: it queries at once, and cancels a
-// trade that is not paid (or not found, so that a late request cannot
-// charge the buyer after the till has given up on it).
+// Resolve settles a trade left in doubt: it queries at once; paid is
+// Approved, closed is Cancelled (nothing is collected), and a trade that is
+// unpaid or not found is cancelled, so that a late request cannot charge
+// the buyer after the till has given up on it.
 func (c *Cashier) Resolve(ctx context.Context, outTradeNo string) (Outcome, error) {
 	if err := checkOutTradeNo(outTradeNo); err != nil {
 		return Outcome{}, fmt.Errorf("payment: resolve: %w", err)
 	}
 	r := c.start(outTradeNo, 0)
+	r.closedIsCancelled = true
 	r.progress(Progress{Stage: StageQuerying})
 	if out, done := r.queryOnce(ctx); done {
 		return out, nil
@@ -125,7 +127,7 @@ func (r *run) queryOnce(ctx context.Context) (Outcome, bool) {
 	case t.Paid():
 		return r.finish(ResultApproved), true
 	case t.TradeStatus == TradeClosed:
-		if r.cancelled {
+		if r.cancelled || r.closedIsCancelled {
 			return r.finish(ResultCancelled), true
 		}
 		return r.declined(&Declined{Code: t.Status.Code, SubCode: TradeClosed, Message: OperatorMessage("", TradeClosed)}), true
