@@ -1,3 +1,5 @@
+//go:build printermodel
+
 package integration_test
 
 import (
