@@ -148,7 +148,14 @@ func (l *loader) use(val, key *yaml.Node, vars map[string]string, c stepCtx, lab
 	for _, p := range g.Params {
 		v, ok := u.With[p]
 		if !ok {
-			v, ok = g.Defaults[p]
+			if v, ok = g.Defaults[p]; ok {
+				// A default is written in the group, so it sees the
+				// suite's variables, not the caller's parameters.
+				if v, err = substitute(v, l.vars); err != nil {
+					l.fail(posOf(l.file, l.gnode[u.Group]), c.scenario, label, "group %q: default of %q: %v", u.Group, p, err)
+					return nil
+				}
+			}
 		}
 		if !ok {
 			l.fail(posOf(l.file, key), c.scenario, label, "group %q needs parameter %q (give it under with:)", u.Group, p)

@@ -3,6 +3,7 @@ package harness
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -112,6 +113,7 @@ type loader struct {
 	errs   LoadErrors
 	groups map[string]*groupDoc
 	gnode  map[string]*yaml.Node
+	vars   map[string]string // the suite's
 }
 
 const maxErrors = 20
@@ -162,6 +164,7 @@ func (l *loader) parse(data []byte, opt LoadOptions) *Suite {
 	for k, v := range opt.Variables {
 		s.Variables[k] = v
 	}
+	l.vars = s.Variables
 	l.checkLabels(top, "labels", s.Labels, "")
 	l.groups, l.gnode = map[string]*groupDoc{}, map[string]*yaml.Node{}
 	l.indexGroups(top, doc.Groups)
@@ -302,25 +305,73 @@ func (l *loader) scenario(s *Suite, n *yaml.Node) *Scenario {
 		}
 		if err != nil {
 			l.failErr(wrapKey(err, "given", g), g, sc.Name, "")
-		} else if sc.Given.Profile != "" {
-			sc.Profile = l.profile(sc.Given.Profile, valueOf(resolve(g), "profile"), sc.Name)
+		} else if sc.Given.Profile != "" || len(sc.Given.ProfileSet) > 0 {
+			sc.Profile = l.profile(sc.Given, resolve(g), sc.Name)
 		}
 	}
 	sc.Steps = l.steps(doc.Steps.nodes, s.Variables, stepCtx{scenario: sc.Name})
 	return sc
 }
 
-func (l *loader) profile(name string, at *yaml.Node, scenario string) *profile.Profile {
-	path := name
-	if strings.ContainsAny(name, "/\\") || strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") {
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(l.dir, path)
+func (l *loader) profile(g Given, at *yaml.Node, scenario string) *profile.Profile {
+	p := defaultProfile()
+	if name := g.Profile; name != "" {
+		path := name
+		if strings.ContainsAny(name, "/\\") || strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") {
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(l.dir, path)
+			}
+		}
+		var err error
+		if p, err = profile.Load(path); err != nil {
+			l.fail(posOf(l.file, valueOf(at, "profile")), scenario, "", "given: profile: %v", err)
+			return nil
 		}
 	}
-	p, err := profile.Load(path)
+	if len(g.ProfileSet) == 0 {
+		return p
+	}
+	changed, err := setProfile(p, g.ProfileSet)
 	if err != nil {
-		l.fail(posOf(l.file, at), scenario, "", "given: profile: %v", err)
+		l.fail(posOf(l.file, valueOf(at, "profile_set")), scenario, "", "given: profile_set: %v", err)
 		return nil
 	}
-	return p
+	return changed
+}
+
+// setProfile returns p with the values at dotted paths replaced, checked
+// as the profile loader checks a file.
+func setProfile(p *profile.Profile, set map[string]any) (*profile.Profile, error) {
+	data, err := yaml.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	var tree map[string]any
+	if err := yaml.Unmarshal(data, &tree); err != nil {
+		return nil, err
+	}
+	for _, path := range slices.Sorted(maps.Keys(set)) {
+		keys := strings.Split(path, ".")
+		m := tree
+		for i, k := range keys[:len(keys)-1] {
+			next, ok := m[k].(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("%s: the profile has no section %q", path, strings.Join(keys[:i+1], "."))
+			}
+			m = next
+		}
+		last := keys[len(keys)-1]
+		if _, ok := m[last]; !ok {
+			return nil, fmt.Errorf("%s: the profile has no value %q here (see docs/profiles.md)", path, last)
+		}
+		m[last] = set[path]
+	}
+	if data, err = yaml.Marshal(tree); err != nil {
+		return nil, err
+	}
+	np, err := profile.Parse("profile_set", data)
+	if err != nil {
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "profile_set: "))
+	}
+	return np, nil
 }
