@@ -100,13 +100,13 @@ const (
 
 // Given is the state a scenario starts from.
 type Given struct {
-	Profile string            `yaml:"profile" doc:"device profile: a built-in name (lakala-default) or a profile file, relative to this file"`
+	Profile string `yaml:"profile" doc:"device profile: a built-in name (lakala-default) or a profile file, relative to this file"`
 	// ProfileSet changes single values of the profile, by dotted path.
-	ProfileSet map[string]any `yaml:"profile_set" doc:"profile values to change, by dotted path, e.g. custdisplay.command_set: cd5220"`
-	Printer *PrinterState     `yaml:"printer" doc:"printer state before the first step"`
-	Buyers  []Buyer           `yaml:"buyers" doc:"buyers the payment simulator knows"`
-	Faults  []HostFault       `yaml:"faults" doc:"payment simulator faults active from the start"`
-	Config  map[string]string `yaml:"config" doc:"terminal application configuration overrides"`
+	ProfileSet map[string]any    `yaml:"profile_set" doc:"profile values to change, by dotted path, e.g. custdisplay.command_set: cd5220"`
+	Printer    *PrinterState     `yaml:"printer" doc:"printer state before the first step"`
+	Buyers     []Buyer           `yaml:"buyers" doc:"buyers the payment simulator knows"`
+	Faults     []HostFault       `yaml:"faults" doc:"payment simulator faults active from the start"`
+	Config     map[string]string `yaml:"config" doc:"terminal application configuration overrides"`
 }
 
 // Step is one step, decoded. A step from a group is one per use, with its
