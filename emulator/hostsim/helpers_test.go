@@ -226,3 +226,21 @@ func balanceOf(sim *hostsim.Simulator, code string) int64 {
 	Fail("no buyer " + code)
 	return 0
 }
+
+// send posts a form and parses the reply, signed or not.
+func (c *client) send(p url.Values) reply {
+	GinkgoHelper()
+	status, body, err := c.post(p)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(status).To(Equal(http.StatusOK), string(body))
+	r, err := c.parse("", body)
+	Expect(err).NotTo(HaveOccurred(), string(body))
+	return r
+}
+
+// as is a copy of the client that calls as another app.
+func (c *client) as(appID string) *client {
+	cc := *c
+	cc.appID = appID
+	return &cc
+}
