@@ -166,6 +166,24 @@ var _ = Describe("Cashier", func() {
 		Expect(waits).To(BeEmpty())
 	})
 
+	It("resolves a closed trade as cancelled, and stays in doubt while the query gets no answer", func() {
+		gw.script("alipay.trade.query", ok(map[string]any{"out_trade_no": no, "trade_status": "TRADE_CLOSED", "total_amount": "88.00"}))
+		out, _ := resolve()
+		Expect(out.Result).To(Equal(payment.ResultCancelled))
+		Expect(gw.methods()).To(Equal([]string{"query"}))
+
+		gw.script("alipay.trade.query", gwReply{HTTP: 502})
+		out, _ = resolve()
+		Expect(out.Result).To(Equal(payment.ResultInDoubt))
+		Expect(out.InDoubt.Cancelled).To(BeFalse(), "no cancel on a guess")
+		Expect(gw.methods()).To(Equal([]string{"query", "query"}))
+
+		gw.script("alipay.trade.query", fail("40004", "ACQ.TRADE_NOT_EXIST"))
+		gw.script("alipay.trade.cancel", ok(map[string]any{"retry_flag": "N", "action": "close"}))
+		out, _ = resolve()
+		Expect(out.Result).To(Equal(payment.ResultCancelled), "not found: cancelled so a late pay cannot succeed")
+	})
+
 	It("queries after 20000 and approves what was paid", func() {
 		gw.script("alipay.trade.pay", fail("20000", "isp.unknow-error"))
 		gw.script("alipay.trade.query", paid(no, "88.00"))
