@@ -211,13 +211,19 @@ func (j *Journal) write(r record) error {
 
 // Begin writes a new entry before its request leaves the terminal. It
 // assigns ID, Voucher, Batch, State Pending (unless set), Created and
-// Updated, masks Account, and returns the entry as written.
+// Updated, masks Account, and returns the entry as written. A caller that
+// built request numbers from NextVoucher passes that voucher in Voucher;
+// Begin refuses it if it is no longer the next one.
 func (j *Journal) Begin(e Entry) (Entry, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	now := j.opt.Clock.Now()
+	next := j.st.LastVoucher%MaxVoucher + 1
+	if e.Voucher != 0 && e.Voucher != next {
+		return Entry{}, fmt.Errorf("journal: begin with voucher %06d, but the next voucher is %06d", e.Voucher, next)
+	}
 	e.ID = j.st.LastID + 1
-	e.Voucher = j.st.LastVoucher%MaxVoucher + 1
+	e.Voucher = next
 	e.Batch = j.st.Batch
 	if e.State == "" {
 		e.State = Pending

@@ -272,3 +272,16 @@ var _ = Describe("Journal", func() {
 		Expect(bytes.HasPrefix(data, []byte("POSJRNL"))).To(BeTrue())
 	})
 })
+
+var _ = Describe("Begin with a voucher", func() {
+	It("accepts the next voucher and refuses any other", func() {
+		j, err := journal.Open(GinkgoT().TempDir(), journal.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		defer j.Close()
+		e, err := j.Begin(journal.Entry{Kind: journal.Sale, Voucher: j.NextVoucher()})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(e.Voucher).To(Equal(1))
+		_, err = j.Begin(journal.Entry{Kind: journal.Sale, Voucher: 1})
+		Expect(err).To(MatchError(ContainSubstring("next voucher is 000002")))
+	})
+})
