@@ -7,13 +7,13 @@ import (
 
 // Result codes of the gateway (the "code" member).
 const (
-	CodeSuccess    = "10000" // the call did what was asked
-	CodeInProcess  = "10003" // pay: order created, waiting for the buyer (password)
-	CodeUnknown    = "20000" // the platform does not know the outcome: query
-	CodeMissing    = "40001" // a required parameter is missing
-	CodeInvalid    = "40002" // a parameter (or the signature) is invalid
-	CodeBusiness   = "40004" // business failure: see sub_code
-	CodeNoAuthorit = "40006" // the app lacks the permission
+	CodeSuccess      = "10000" // the call did what was asked
+	CodeInProcess    = "10003" // pay: order created, waiting for the buyer (password)
+	CodeUnknown      = "20000" // the platform does not know the outcome: query
+	CodeMissing      = "40001" // a required parameter is missing
+	CodeInvalid      = "40002" // a parameter (or the signature) is invalid
+	CodeBusiness     = "40004" // business failure: see sub_code
+	CodeNoPermission = "40006" // the app lacks the permission
 )
 
 // ErrBadSignature means a reply did not carry a valid platform signature

@@ -35,11 +35,11 @@ var subCodeMessages = map[string]Message{
 
 // codeMessages cover a code without a known sub_code.
 var codeMessages = map[string]Message{
-	CodeUnknown:    {"结果未知，请查询", "Result unknown; query the trade"},
-	CodeMissing:    {"缺少必选参数", "Missing parameter"},
-	CodeInvalid:    {"参数无效", "Invalid arguments"},
-	CodeBusiness:   {"业务处理失败", "Business failure"},
-	CodeNoAuthorit: {"权限不足", "Insufficient permissions"},
+	CodeUnknown:      {"结果未知，请查询", "Result unknown; query the trade"},
+	CodeMissing:      {"缺少必选参数", "Missing parameter"},
+	CodeInvalid:      {"参数无效", "Invalid arguments"},
+	CodeBusiness:     {"业务处理失败", "Business failure"},
+	CodeNoPermission: {"权限不足", "Insufficient permissions"},
 }
 
 // OperatorMessage is the short text the till shows for a platform answer.
