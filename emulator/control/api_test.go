@@ -222,7 +222,7 @@ var _ = Describe("the control API", func() {
 	Describe("routing", func() {
 		It("answers an unknown path with a JSON 404", func() {
 			expectError("GET", api+"/api/v1/printer/paper", "", http.StatusNotFound, "no such endpoint GET /api/v1/printer/paper (see docs/control-api.md)")
-			expectError("GET", api+"/", "", http.StatusNotFound, "no such endpoint GET / (see docs/control-api.md)")
+			expectError("GET", api+"/nope", "", http.StatusNotFound, "no such endpoint GET /nope (see docs/control-api.md)")
 		})
 
 		It("answers a wrong method with a JSON 405 and Allow", func() {

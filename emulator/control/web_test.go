@@ -59,7 +59,14 @@ var _ = Describe("the web page's files", func() {
 	})
 
 	It("is refused to a page on another site, as the API is", func() {
-		status, _ := call("GET", api+"/", "", "Host", "evil.example:7070")
+		req, err := http.NewRequest("GET", api+"/", nil)
+		Expect(err).NotTo(HaveOccurred())
+		req.Host = "evil.example:7070" // a DNS-rebinding page
+		resp, err := http.DefaultClient.Do(req)
+		Expect(err).NotTo(HaveOccurred())
+		resp.Body.Close()
+		Expect(resp.StatusCode).To(Equal(http.StatusForbidden))
+		status, _ := call("GET", api+"/ui/app.js", "", "Origin", "http://evil.example")
 		Expect(status).To(Equal(http.StatusForbidden))
 	})
 

@@ -1,36 +1,27 @@
 // The payment platform simulator's side of the page: the trade list, the
-// buyer's phone (trades waiting for the buyer to confirm), and its fault
-// switches. Each appears only when posemu has the platform.
+// buyer's phone (payments waiting for the buyer's password, and dynamic QR
+// codes a buyer can scan), and the sandbox buyers for the scanner. Each
+// appears only when posemu runs the platform (/api/v1/host/… answers).
 
 import { get, post, probe, el, say, setAvailable, clockTime } from "./api.js";
+import { HostFaults } from "./hostfaults.js";
 
 const WAITING = "WAIT_BUYER_PAY";
 
-// Field spellings the simulator may use; the first present wins.
-const pick = (o, ...names) => {
-  for (const n of names) if (o && o[n] !== undefined && o[n] !== null && o[n] !== "") return o[n];
-  return undefined;
-};
-
-export const buyerCode = (b) => pick(b, "code", "auth_code", "payment_code");
-
-export function yuan(v) {
-  if (v === undefined || v === null || v === "") return "";
-  const n = Number(v);
-  return isNaN(n) ? String(v) : "¥" + n.toFixed(2);
+// yuan formats an amount in fen, as the platform counts money.
+export function yuan(fen) {
+  if (typeof fen !== "number") return "";
+  const sign = fen < 0 ? "-" : "";
+  const abs = Math.abs(fen);
+  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
 }
-
-const tradeNo = (t) => pick(t, "out_trade_no", "trade_no", "id");
-const tradeState = (t) => pick(t, "state", "trade_status", "status");
-const tradeAmount = (t) => pick(t, "total_amount", "amount");
-const tradeTime = (t) => pick(t, "time", "updated", "created", "gmt_create", "send_pay_date");
-const tradeBuyer = (t) => pick(t, "buyer_code", "auth_code", "buyer", "code");
 
 export class Host {
   constructor({ tradesPanel, tradesTable, phonePanel, waitingList, idleNode, phoneMsg, faultsSet, faultFields, faultsMsg }) {
-    Object.assign(this, { tradesPanel, tradesTable, phonePanel, waitingList, idleNode, phoneMsg, faultsSet, faultFields, faultsMsg });
+    Object.assign(this, { tradesPanel, tradesTable, phonePanel, waitingList, idleNode, phoneMsg });
+    this.faults = new HostFaults(faultsSet, faultFields, faultsMsg);
     this.available = false;
-    this.faultsAvailable = false;
+    this.buyers = [];
     this.timer = 0;
     this.onBuyers = () => {};
   }
@@ -42,16 +33,20 @@ export class Host {
     const note = "No payment platform in this posemu (GET /api/v1/host/trades answers 404).";
     setAvailable(this.tradesPanel, this.available, note);
     setAvailable(this.phonePanel, this.available, note);
-    if (this.available) this.showTrades(trades);
-    const buyers = this.available ? await probe("host/buyers") : null;
-    this.onBuyers(buyers === null ? null : list(buyers, "buyers"));
-    const faults = this.available ? await probe("host/faults") : null;
-    this.faultsAvailable = faults !== null;
-    setAvailable(this.faultsSet, this.faultsAvailable, "No platform faults in this posemu (GET /api/v1/host/faults answers 404).");
-    if (this.faultsAvailable) this.showFaults(faults);
+    if (!this.available) {
+      this.buyers = [];
+      this.onBuyers(null);
+      this.showTrades([]);
+      await this.faults.sync(false);
+      return;
+    }
+    await this.loadBuyers();
+    this.showTrades(trades);
+    await this.faults.sync(true);
   }
 
-  // onEvent reloads the trades after anything the platform did.
+  // onEvent reloads after anything the platform did (its "trade" events);
+  // a burst of them makes one reload.
   onEvent() {
     if (!this.available) return;
     clearTimeout(this.timer);
@@ -60,110 +55,107 @@ export class Host {
 
   async reload() {
     try {
+      await this.loadBuyers();
       this.showTrades(await get("host/trades"));
-      if (this.faultsAvailable) this.showFaults(await get("host/faults"));
+      await this.faults.reload();
     } catch (e) {
       say(this.phoneMsg, e.message, true);
     }
   }
 
-  showTrades(data) {
-    const trades = list(data, "trades").slice();
-    trades.sort((a, b) => String(tradeTime(b) || "").localeCompare(String(tradeTime(a) || "")));
-    const rows = trades.map((t) =>
+  async loadBuyers() {
+    this.buyers = (await get("host/buyers")) || [];
+    this.onBuyers(this.buyers);
+  }
+
+  showTrades(trades) {
+    const newest = (trades || []).slice().reverse(); // the API lists oldest first
+    const rows = newest.map((t) =>
       el(
         "tr",
-        { "data-trade": tradeNo(t), "data-state": tradeState(t) },
-        el("td", { class: "time" }, clockTime(tradeTime(t)) || ""),
-        el("td", { class: "mono" }, tradeNo(t)),
-        el("td", { class: "num" }, yuan(tradeAmount(t))),
-        el("td", { class: "state " + String(tradeState(t) || "").toLowerCase() }, tradeState(t)),
+        { "data-trade": t.out_trade_no, "data-state": t.trade_status, title: `trade_no ${t.trade_no || "—"} · ${t.kind || ""}` },
+        el("td", { class: "time" }, clockTime(t.gmt_create)),
+        el("td", { class: "mono" }, t.out_trade_no),
+        el("td", { class: "num" }, yuan(t.total_fen), t.refunded_fen ? el("div", { class: "sub" }, "refunded " + yuan(t.refunded_fen)) : null),
+        el(
+          "td",
+          { class: "state " + String(t.trade_status || "").toLowerCase() },
+          t.trade_status,
+          t.awaiting_password ? el("div", { class: "sub" }, "buyer's password") : null,
+          t.closed_by ? el("div", { class: "sub" }, "by " + t.closed_by) : null,
+        ),
       ),
     );
     this.tradesTable.tBodies[0].replaceChildren(...rows);
-    this.showWaiting(trades.filter((t) => tradeState(t) === WAITING));
+    this.showPhone(newest.filter((t) => t.trade_status === WAITING && (t.awaiting_password || (t.kind === "precreate" && !t.scanned))));
   }
 
-  showWaiting(trades) {
-    const items = trades.map((t) => {
-      const code = tradeBuyer(t);
-      const subject = pick(t, "subject") || "";
-      const confirm = el("button", { type: "button", class: "btn primary", "data-action": "confirm" }, "Confirm 确认付款");
-      const decline = el("button", { type: "button", class: "btn danger", "data-action": "decline" }, "Decline 拒绝");
-      confirm.addEventListener("click", () => this.answer(t, code, "confirm"));
-      decline.addEventListener("click", () => this.answer(t, code, "decline"));
-      return el(
-        "li",
-        { class: "pay", "data-trade": tradeNo(t) },
-        el("div", { class: "amount" }, yuan(tradeAmount(t))),
-        el("div", { class: "who" }, subject, subject ? " · " : "", "trade ", el("span", { class: "mono" }, tradeNo(t))),
-        code ? el("div", { class: "who" }, "buyer ", el("span", { class: "mono" }, code)) : null,
-        el("div", { class: "actions" }, confirm, decline),
-      );
-    });
+  showPhone(trades) {
+    const items = trades.map((t) => (t.awaiting_password ? this.passwordCard(t) : this.qrCard(t)));
     this.waitingList.replaceChildren(...items);
     this.idleNode.hidden = items.length > 0;
   }
 
-  async answer(t, code, action) {
-    if (!code) {
-      say(this.phoneMsg, `trade ${tradeNo(t)} names no buyer code`, true);
-      return;
-    }
+  // passwordCard: a bar-code payment above the buyer's threshold waits for
+  // the password on the phone.
+  passwordCard(t) {
+    const buyer = this.buyers.find((b) => b.payment_code === t.buyer);
+    const confirm = el("button", { type: "button", class: "btn primary", "data-action": "confirm" }, "Confirm 确认付款");
+    const decline = el("button", { type: "button", class: "btn danger", "data-action": "decline" }, "Decline 取消");
+    confirm.addEventListener("click", () => this.answer(t, "confirm"));
+    decline.addEventListener("click", () => this.answer(t, "decline"));
+    return el(
+      "li",
+      { class: "pay", "data-trade": t.out_trade_no, "data-kind": "password" },
+      el("div", { class: "who" }, "支付宝 · pay ", t.subject ? el("b", {}, t.subject) : null),
+      el("div", { class: "amount" }, yuan(t.total_fen)),
+      el("div", { class: "who" }, buyer ? `${buyer.name || buyer.logon_id} · balance ${yuan(buyer.balance)}` : "buyer " + (t.buyer || "?")),
+      el("div", { class: "who mono" }, t.out_trade_no),
+      el("div", { class: "actions" }, confirm, decline),
+    );
+  }
+
+  // qrCard: a dynamic QR (precreate) trade nobody has scanned yet; pick a
+  // buyer and their phone scans it.
+  qrCard(t) {
+    const sel = el(
+      "select",
+      { "aria-label": "buyer who scans the QR code" },
+      ...this.buyers.map((b) => el("option", { value: b.payment_code }, `${b.name || b.logon_id} (${yuan(b.balance)})`)),
+    );
+    const scan = el("button", { type: "button", class: "btn primary", "data-action": "scan" }, "Scan QR 扫码付款");
+    scan.addEventListener("click", () => this.scanQR(t, sel.value));
+    return el(
+      "li",
+      { class: "pay", "data-trade": t.out_trade_no, "data-kind": "qr" },
+      el("div", { class: "who" }, "QR code on the terminal ", t.subject ? el("b", {}, t.subject) : null),
+      el("div", { class: "amount" }, yuan(t.total_fen)),
+      el("div", { class: "who mono" }, t.out_trade_no),
+      el("div", { class: "actions" }, sel, scan),
+    );
+  }
+
+  async answer(t, action) {
     try {
-      await post(`host/buyers/${encodeURIComponent(code)}/${action}`, {});
-      say(this.phoneMsg, `${action === "confirm" ? "Confirmed" : "Declined"} trade ${tradeNo(t)}`);
+      const r = await post(`host/buyers/${encodeURIComponent(t.buyer)}/${action}`, { out_trade_no: t.out_trade_no });
+      say(this.phoneMsg, `${action === "confirm" ? "Confirmed" : "Declined"} ${t.out_trade_no}: ${r.trade_status}`);
     } catch (e) {
       say(this.phoneMsg, e.message, true);
     }
     this.reload();
   }
 
-  // showFaults draws a control per fault the simulator reports: a switch
-  // for a boolean, a number field for a number (latency in ms).
-  showFaults(data) {
-    const faults = data && typeof data === "object" && data.faults && typeof data.faults === "object" ? data.faults : data || {};
-    for (const [name, value] of Object.entries(faults)) {
-      const id = "hf-" + name;
-      let input = this.faultFields.querySelector(`[data-fault="${CSS.escape(name)}"]`);
-      if (!input) {
-        if (typeof value === "boolean") {
-          input = el("input", { type: "checkbox", role: "switch", id, "data-fault": name });
-          this.faultFields.append(el("label", { class: "switch", for: id }, input, " " + label(name)));
-        } else if (typeof value === "number") {
-          input = el("input", { type: "number", id, "data-fault": name, min: "0", step: "any", class: "short" });
-          this.faultFields.append(el("div", { class: "row" }, el("label", { for: id }, label(name)), input));
-        } else {
-          continue;
-        }
-        input.addEventListener("change", () => this.setFault(name, input));
-      }
-      if (document.activeElement === input) continue;
-      if (input.type === "checkbox") input.checked = value;
-      else input.value = String(value);
+  async scanQR(t, buyer) {
+    if (!buyer) {
+      say(this.phoneMsg, "No sandbox buyer to scan with.", true);
+      return;
     }
-  }
-
-  async setFault(name, input) {
-    const value = input.type === "checkbox" ? input.checked : Number(input.value);
     try {
-      const r = await post("host/faults", { [name]: value });
-      if (r) this.showFaults(r);
-      say(this.faultsMsg, `platform: ${label(name)} = ${value}`);
+      const r = await post(`host/trades/${encodeURIComponent(t.out_trade_no)}/scan`, { buyer });
+      say(this.phoneMsg, `Scanned ${t.out_trade_no}: ${r.awaiting_password ? "waiting for the password" : r.trade_status}`);
     } catch (e) {
-      say(this.faultsMsg, e.message, true);
-      this.reload();
+      say(this.phoneMsg, e.message, true);
     }
+    this.reload();
   }
-}
-
-// list accepts either a bare array or {key: [...]}.
-function list(data, key) {
-  if (Array.isArray(data)) return data;
-  if (data && Array.isArray(data[key])) return data[key];
-  return [];
-}
-
-function label(name) {
-  return name.replace(/_/g, " ");
 }

@@ -2,7 +2,7 @@
 // scan; the scanner sends the code to the terminal as a real one would.
 
 import { post, el, say } from "./api.js";
-import { buyerCode, yuan } from "./host.js";
+import { yuan } from "./host.js";
 
 export class Scanner {
   constructor(form, input, buyerSel, msgNode) {
@@ -45,12 +45,11 @@ export class Scanner {
       return;
     }
     const opts = buyers.map((b) => {
-      const code = buyerCode(b);
-      const parts = [b.name || b.logon_id || b.buyer_logon_id || code];
-      if (b.balance !== undefined) parts.push("balance " + yuan(b.balance));
+      const parts = [b.name || b.logon_id, "balance " + yuan(b.balance)];
       const pw = passwordNote(b);
       if (pw) parts.push(pw);
-      return el("option", { value: code, "data-code": code }, `${parts.join(" · ")} — ${code}`);
+      if (b.reject) parts.push("rejected: " + b.reject);
+      return el("option", { value: b.payment_code }, `${parts.join(" · ")} — ${b.payment_code}`);
     });
     this.buyerSel.replaceChildren(el("option", { value: "" }, "pick a buyer…"), ...opts);
     this.buyerSel.value = keep;
@@ -65,10 +64,9 @@ export class Scanner {
   }
 }
 
-// passwordNote says when the buyer must confirm on the phone.
+// passwordNote says when the buyer must confirm on the phone: above the
+// threshold (fen); no threshold, never.
 function passwordNote(b) {
-  if (b.password === true || b.needs_password === true || b.password_required === true) return "password";
-  const t = b.password_threshold ?? b.password_above ?? b.password_over;
-  if (t !== undefined && t !== null) return "password above " + yuan(t);
-  return "";
+  if (typeof b.password_threshold !== "number") return "";
+  return b.password_threshold === 0 ? "password always" : "password above " + yuan(b.password_threshold);
 }
