@@ -30,13 +30,20 @@ type stepCtx struct {
 }
 
 func (c stepCtx) label(i int, name string) string {
+	s := fmt.Sprintf("step %d", i)
+	if name != "" {
+		s += " (" + name + ")"
+	}
 	switch {
 	case c.group != "":
-		return fmt.Sprintf("group %q step %d (%s)", c.group, i, name)
+		s = fmt.Sprintf("group %q %s", c.group, s)
+		for j := len(c.via) - 1; j >= 0; j-- {
+			s += fmt.Sprintf(" used at %s", c.via[j])
+		}
 	case c.what != "":
-		return fmt.Sprintf("%s step %d (%s)", c.what, i, name)
+		s = c.what + " " + s
 	}
-	return fmt.Sprintf("step %d (%s)", i, name)
+	return s
 }
 
 // stepKey checks that a step is a one-key mapping and returns the key.
@@ -77,7 +84,7 @@ func (l *loader) steps(nodes []*yaml.Node, vars map[string]string, c stepCtx) []
 		n := resolve(raw)
 		val, key, err := stepKey(n)
 		if err != nil {
-			l.failErr(err, raw, c.scenario, c.label(i+1, "?"))
+			l.failErr(err, raw, c.scenario, c.label(i+1, ""))
 			continue
 		}
 		label := c.label(i+1, key.Value)

@@ -147,7 +147,11 @@ func (l *loader) parse(data []byte, opt LoadOptions) *Suite {
 		return nil
 	}
 	top := resolve(&root)
-	if top == nil || top.Kind != yaml.MappingNode {
+	if top == nil || top.Kind == 0 {
+		l.fail(Pos{File: l.file}, "", "", "the file is empty: a scenario file is a mapping with keys suite, scenarios, …")
+		return nil
+	}
+	if top.Kind != yaml.MappingNode {
 		l.fail(posOf(l.file, top), "", "", "a scenario file is a mapping with keys suite, scenarios, …; got %s", kindName(top))
 		return nil
 	}
@@ -371,7 +375,11 @@ func setProfile(p *profile.Profile, set map[string]any) (*profile.Profile, error
 	}
 	np, err := profile.Parse("profile_set", data)
 	if err != nil {
-		return nil, errors.New(strings.TrimPrefix(err.Error(), "profile_set: "))
+		var pe *profile.Error
+		if errors.As(err, &pe) && pe.Field != "" {
+			return nil, fmt.Errorf("%s: %s", pe.Field, pe.Msg)
+		}
+		return nil, err
 	}
 	return np, nil
 }
