@@ -26,7 +26,7 @@ var _ = Describe("the web page", Label("web"), func() {
 		p *page
 	)
 	BeforeEach(func() {
-		r = startRig(nil)
+		r = startRig(rigOptions{})
 		p = openPage(r)
 	})
 	AfterEach(func() {
@@ -205,7 +205,7 @@ var _ = Describe("the web page without a printer or payment platform", Label("we
 				h.ServeHTTP(w, req)
 			})
 		}
-		r := startRig(absent)
+		r := startRig(rigOptions{Wrap: absent})
 		p := openPage(r)
 		for _, panel := range []string{"#printer-panel", "#phone-panel", "#trades-panel", "#printer-faults", "#host-faults"} {
 			Expect(p.eval(`document.querySelector("`+panel+`").classList.contains("unavailable")`)).To(BeTrue(), panel)

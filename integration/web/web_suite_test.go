@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -17,9 +18,11 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/posemu/posemu/drivers/payment"
 	"github.com/posemu/posemu/emulator"
 	"github.com/posemu/posemu/emulator/control"
 	"github.com/posemu/posemu/emulator/events"
+	"github.com/posemu/posemu/emulator/hostsim"
 )
 
 func TestWeb(t *testing.T) {
@@ -76,32 +79,67 @@ var _ = BeforeSuite(func() {
 // start again on the same address (posemu going away and coming back).
 type rig struct {
 	emu  *emulator.Emulator
+	host *hostsim.Simulator // nil without the payment platform
+	pay  *payment.Client    // the terminal's client of that platform
 	addr string
 	url  string
 
 	mu   sync.Mutex
 	stop func()
-	wrap func(http.Handler) http.Handler
+	opts rigOptions
 }
 
-func startRig(wrap func(http.Handler) http.Handler) *rig {
+// rigOptions say what the posemu under test has.
+type rigOptions struct {
+	// Wrap sits in front of the control API (e.g. to take endpoints away).
+	Wrap func(http.Handler) http.Handler
+	// Host runs the payment platform simulator, on the emulator's bus.
+	Host bool
+}
+
+func startRig(opts rigOptions) *rig {
 	GinkgoHelper()
 	emu, err := emulator.New(emulator.Config{DevDir: GinkgoT().TempDir()})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(emu.Close)
+	r := &rig{emu: emu, opts: opts}
+	if opts.Host {
+		r.startHost()
+	}
 	l, err := control.Listen("127.0.0.1:0")
 	Expect(err).NotTo(HaveOccurred())
-	r := &rig{emu: emu, addr: l.Addr().String(), url: control.URL(l), wrap: wrap}
+	r.addr, r.url = l.Addr().String(), control.URL(l)
 	r.serve(l)
 	DeferCleanup(r.stopServer) // before emu.Close (cleanups run last first)
 	return r
 }
 
+// startHost runs the platform simulator's gateway on loopback and makes
+// the terminal's payment client for it.
+func (r *rig) startHost() {
+	GinkgoHelper()
+	sim, err := hostsim.New(hostsim.Options{Bus: r.emu.Bus()})
+	Expect(err).NotTo(HaveOccurred())
+	gw := httptest.NewServer(sim)
+	DeferCleanup(gw.Close)
+	DeferCleanup(sim.Close) // first: ends replies a fault holds
+	keys, err := hostsim.LoadTestKeys()
+	Expect(err).NotTo(HaveOccurred())
+	client, err := payment.New(payment.Config{
+		GatewayURL:        gw.URL + hostsim.GatewayPath,
+		AppID:             hostsim.TestAppID,
+		AppPrivateKey:     keys.AppPrivate,
+		PlatformPublicKey: keys.PlatformPublic,
+	})
+	Expect(err).NotTo(HaveOccurred())
+	r.host, r.pay = sim, client
+}
+
 func (r *rig) serve(l net.Listener) {
-	srv := control.NewServer(r.emu, control.Options{ControlURL: r.url})
+	srv := control.NewServer(r.emu, control.Options{ControlURL: r.url, Host: r.host})
 	var h http.Handler = srv
-	if r.wrap != nil {
-		h = r.wrap(srv)
+	if r.opts.Wrap != nil {
+		h = r.opts.Wrap(srv)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
