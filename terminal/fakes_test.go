@@ -33,7 +33,7 @@ func (s *fakeScreen) Info() (lcd.Info, error) {
 func (s *fakeScreen) Clear(lcd.Color) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.items, s.qr = nil, ""
+	s.items = nil
 	return nil
 }
 
@@ -77,7 +77,7 @@ func (s *fakeScreen) QR(_, _, _ int, _ lcd.QRLevel, text string) error {
 	return nil
 }
 
-// Text is everything on screen, top to bottom, one string per line.
+// String is everything on screen, top to bottom, one string per line.
 func (s *fakeScreen) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -90,6 +90,7 @@ func (s *fakeScreen) String() string {
 	return b.String()
 }
 
+// QRText is the last QR code drawn.
 func (s *fakeScreen) QRText() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

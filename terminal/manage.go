@@ -176,9 +176,8 @@ func (a *App) refund(ctx context.Context) error {
 // reverse voids or refunds amount of orig once the supervisor has
 // authorised it: journal first, then the platform, then slips.
 func (a *App) reverse(ctx context.Context, title string, orig journal.Entry, kind journal.Kind, amount int64) error {
-	a.show(page{title: title, lines: append(entryLines(orig), text(""),
-		text(fmt.Sprintf("%s %s", kind.ZH()+" "+kind.EN(), rmb(amount))))})
-	ok, err := a.supervisor(ctx, title)
+	ok, err := a.supervisor(ctx, title, text(kind.ZH()+" "+kind.EN()+"  "+rmb(amount)),
+		text("原凭证号 Orig. voucher "+orig.VoucherNo()), text("参考号 Ref "+orig.TradeNo), text(""))
 	if err != nil || !ok {
 		return err
 	}

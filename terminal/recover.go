@@ -26,16 +26,12 @@ func (a *App) recover(ctx context.Context) error {
 			return err
 		}
 	}
-	owed := a.j.SlipsOwed()
-	if pending == 0 && len(owed) == 0 {
+	if pending == 0 && len(a.j.SlipsOwed()) == 0 {
 		return nil
 	}
 	left := len(a.j.InDoubt())
-	for _, e := range owed {
-		if !a.health.printer.ok {
-			break
-		}
-		if err := a.printSlips(ctx, e); err != nil {
+	if a.health.printer.ok {
+		if err := a.printOwed(ctx); err != nil {
 			return err
 		}
 	}
@@ -49,6 +45,17 @@ func (a *App) recover(ctx context.Context) error {
 	}
 	_, err := a.message(ctx, "恢复 RECOVERY", lines, 0)
 	return err
+}
+
+// printOwed prints the slips the journal says are owed (a trade resolved
+// as paid, or a crash between the copies).
+func (a *App) printOwed(ctx context.Context) error {
+	for _, e := range a.j.SlipsOwed() {
+		if err := a.printSlips(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // resolveAll settles every entry in doubt, oldest first.

@@ -159,10 +159,11 @@ func (a *App) checkPlatform(ctx context.Context) check {
 	}
 	_, err := a.dev.Payments.Query(ctx, payment.TradeRef{OutTradeNo: a.cfg.Terminal.Number + "PING"})
 	var api *payment.APIError
+	isAPI := errors.As(err, &api)
 	switch {
-	case err == nil, errors.As(err, &api) && !api.Unknown() && api.Code != payment.CodeInvalid && api.Code != payment.CodeNoAuthorit:
+	case err == nil, isAPI && api.Code == payment.CodeBusiness && !api.Unknown():
 		c.ok = true
-	case errors.As(err, &api):
+	case isAPI && !api.Unknown():
 		c.what, c.fix = msg{"平台拒绝", "platform refused"}, msg{"检查应用ID和密钥", "check app id and keys"}
 	case errors.Is(err, payment.ErrBadSignature):
 		c.what, c.fix = msg{"平台签名无效", "bad platform signature"}, msg{"检查平台公钥", "check the platform key"}
@@ -193,6 +194,9 @@ func (a *App) ready(ctx context.Context, title string) (bool, error) {
 	}
 	if len(a.j.InDoubt()) > 0 {
 		if err := a.resolveAll(ctx); err != nil {
+			return false, err
+		}
+		if err := a.printOwed(ctx); err != nil {
 			return false, err
 		}
 		if n := len(a.j.InDoubt()); n > 0 {

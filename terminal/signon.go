@@ -100,15 +100,16 @@ func (a *App) waitLock(ctx context.Context) error {
 
 // supervisor asks for the supervisor's password (refunds, voids); it
 // reports whether it was right. Three wrong tries end the attempt.
-func (a *App) supervisor(ctx context.Context, title string) (bool, error) {
+func (a *App) supervisor(ctx context.Context, title string, info ...line) (bool, error) {
 	var note msg
 	for try := 0; try < 3; try++ {
 		pw, err := a.readField(ctx, fieldOpts{max: 12, mask: true}, func(v string, n msg) page {
 			if n == (msg{}) {
 				n = note
 			}
-			return page{title: title, lines: []line{text("请输入主管密码"), text("Supervisor password:"),
-				big(v + "_"), text(n.String())}, footer: "确认 ENTER  取消 CANCEL"}
+			lines := append(append([]line(nil), info...), text("请输入主管密码 Supervisor password:"),
+				big(v+"_"), text(n.String()))
+			return page{title: title, lines: lines, footer: "确认 ENTER  取消 CANCEL"}
 		})
 		if err != nil || pw.cancelled {
 			return false, err
