@@ -205,7 +205,7 @@ var _ = Describe("Settlement", func() {
 	It("lists and prints the differences when they do not match", func() {
 		r.pay.mu.Lock()
 		r.pay.paid["10000001250301090000000099"] = 4200 // a trade the terminal never recorded
-		r.pay.refunded[r.pay.pays[0].OutTradeNo] = 2000  // the platform refunded more
+		r.pay.refunded[r.pay.pays[0].OutTradeNo] = 2000 // the platform refunded more
 		r.pay.mu.Unlock()
 		r.press("7")
 		r.press(terminal.KeyEnter)
