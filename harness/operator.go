@@ -34,8 +34,9 @@ type Console struct {
 	mu      sync.Mutex
 }
 
-// NewConsole prompts on out and reads answers from in, one per line; an
-// answer that does not come within timeout fails the step.
+// NewConsole prompts on out and reads answers from in, one per line, in
+// order (so a script can answer too); an answer that does not come within
+// timeout fails the step.
 func NewConsole(in io.Reader, out io.Writer, timeout time.Duration) *Console {
 	c := &Console{out: out, timeout: timeout, lines: make(chan string, 16)}
 	go func() {
@@ -46,19 +47,6 @@ func NewConsole(in io.Reader, out io.Writer, timeout time.Duration) *Console {
 		}
 	}()
 	return c
-}
-
-func (c *Console) drain() {
-	for {
-		select {
-		case _, ok := <-c.lines:
-			if !ok {
-				return
-			}
-		default:
-			return
-		}
-	}
 }
 
 func (c *Console) answer(ctx context.Context) (string, error) {
@@ -89,7 +77,6 @@ func (c *Console) Tell(instruction string) {
 func (c *Console) Do(ctx context.Context, instruction string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.drain()
 	fmt.Fprintf(c.out, "\n>>> %s\n    Press Enter when done (type n if it cannot be done): ", instruction)
 	a, err := c.answer(ctx)
 	if err != nil {
@@ -105,7 +92,6 @@ func (c *Console) Do(ctx context.Context, instruction string) error {
 func (c *Console) Ask(ctx context.Context, question string) (bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.drain()
 	fmt.Fprintf(c.out, "\n??? %s [y/n]: ", question)
 	for {
 		a, err := c.answer(ctx)

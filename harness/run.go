@@ -167,6 +167,10 @@ func (rn *Runner) Run(ctx context.Context, sc *Scenario) (*Result, error) {
 	start := time.Now()
 	defer func() { res.Duration = time.Since(start) }()
 	sess, err := rn.Target.Start(ctx, sc)
+	var skip *SkipError
+	if errors.As(err, &skip) {
+		return res, skip
+	}
 	if err != nil {
 		return res, fmt.Errorf("%s: scenario %q: starting the %s target: %w", sc.Pos, sc.Name, rn.Target.Name(), err)
 	}

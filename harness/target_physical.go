@@ -101,8 +101,9 @@ func (t *PhysicalTarget) Name() string { return TargetPhysical }
 // another device profile is skipped: this terminal is what it is.
 func (t *PhysicalTarget) Start(ctx context.Context, sc *Scenario) (Session, error) {
 	prof := t.Station.DeviceProfile()
-	if sc.Profile != nil && sc.Profile.Name != prof.Name {
-		return nil, &SkipError{Reason: fmt.Sprintf("written for profile %q; station %s has %q", sc.Profile.Name, t.Station.Name, prof.Name)}
+	if sc.Profile != nil && !reflect.DeepEqual(sc.Profile, prof) {
+		return nil, &SkipError{Reason: fmt.Sprintf("given: the scenario's device profile (%q, as given) is not station %s's (%q)",
+			sc.Profile.Name, t.Station.Name, prof.Name)}
 	}
 	app := NewApp(prof, t.Station.Devices)
 	// A device the station lacks is not listened to; a step that reads it
