@@ -67,6 +67,16 @@ var _ = Describe("the web page", Label("web"), func() {
 		Eventually(r.keysPressed).Should(Equal([]string{"1", "2", ".", "5", "ENTER", "CANCEL", "BACKSPACE", "CLEAR", "MENU", "FN", "UP", "DOWN"}))
 	})
 
+	It("lets a keyboard user press a focused key with Space or Enter", func() {
+		p.eval(`document.querySelector('#keypad button[data-key="8"]').focus()`)
+		Expect(p.eval(`document.activeElement.dataset.key`)).To(Equal("8"))
+		p.do(chromedp.KeyEvent(" "), chromedp.KeyEvent(kb.Enter))
+		// Enter on a focused key presses that key, not ENTER.
+		Eventually(r.keysPressed).Should(Equal([]string{"8", "8"}))
+		// Focus is visible.
+		Expect(p.eval(`getComputedStyle(document.activeElement).outlineStyle`)).To(Equal("solid"))
+	})
+
 	It("leaves typing in a text field alone", func() {
 		p.click("#scan-code")
 		p.do(chromedp.KeyEvent("123"), chromedp.KeyEvent(kb.Backspace))

@@ -67,7 +67,9 @@ export class Printer {
     ];
     if (online !== undefined) items.push(["State 状态", online ? "online" : "offline", online ? "good" : "bad"]);
     const buffered = pick(s, "buffered", "buffer_bytes", "pending_bytes");
-    if (buffered) items.push(["Waiting 待打印", `${buffered} bytes`, "warn"]);
+    if (buffered) items.push(["Waiting 待打印", `${buffered} bytes in the buffer`, "warn"]);
+    const dropped = pick(s, "dropped");
+    if (dropped) items.push(["Lost 丢失", `${dropped} bytes (buffer full)`, "bad"]);
     this.statusNode.replaceChildren(
       ...items.flatMap(([k, v, cls]) => [el("dt", {}, k), el("dd", { class: cls, "data-field": k.split(" ")[0].toLowerCase() }, v)]),
     );
@@ -127,7 +129,7 @@ export class Printer {
         { class: "slip-head" },
         el("span", { class: "time" }, clockTime(pick(r, "time", "printed", "created")) || ""),
         el("span", {}, `#${id}`),
-        cut === false ? el("span", { class: "warn" }, "not cut yet") : null,
+        cut ? null : el("span", { class: "warn" }, "in the printer, not cut yet"),
       ),
       el("img", { class: "slip-img", src: `api/v1/printer/receipts/${encodeURIComponent(id)}.png?v=${version(r)}`, alt: text || `slip ${id}`, loading: "lazy" }),
     );
