@@ -160,3 +160,6 @@ func blackDots(r *printer.Model, id, x0, y0, x1, y1 int) int {
 	}
 	return n
 }
+
+// smallRoll is the default 58 mm printer.
+func smallRoll() profile.Printer { return profile.Default().Printer }
