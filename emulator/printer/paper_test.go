@@ -134,7 +134,7 @@ var _ = Describe("the paper", func() {
 		It("drops and counts what does not fit, answers status all along, and prints what fit", func() {
 			Expect(p.SetPaper("out")).To(Succeed())
 			line := []byte("0123456789abcdef\n") // 17 bytes
-			for range 20 {                         // 340 bytes: 84 too many
+			for range 20 {                       // 340 bytes: 84 too many
 				p.Feed(line)
 			}
 			Expect(p.ask(dleEOT(1)...)).To(Equal([]byte{0x1A}), "real-time requests are still answered with the buffer full")
