@@ -131,6 +131,15 @@ var _ = Describe("the web page", Label("web"), func() {
 		Expect(p.eval(`document.getElementById("scan-btn").disabled`)).To(BeTrue())
 	})
 
+	It("loads with a cable already pulled", func() {
+		Expect(r.emu.Unplug(emulator.Keypad)).To(Succeed())
+		p.do(chromedp.Reload())
+		p.waitLive()
+		Expect(p.eval(`document.querySelector('#leds [data-device="keypad"]').dataset.state`)).To(Equal("unplugged"))
+		Expect(p.eval(`document.querySelector('#keypad button[data-key="5"]').disabled`)).To(BeTrue())
+		Expect(p.text("#keypad-msg")()).To(ContainSubstring("unplugged"))
+	})
+
 	It("scans a typed code into the scanner driver", func() {
 		sc := scanner.New(open(emulator.Scanner), scanner.Config{})
 		DeferCleanup(sc.Close)

@@ -47,12 +47,20 @@ export class Keypad {
     this.queue = [];
     this.sending = false;
     this.keyOf = new Map(); // KeyboardEvent.key → key name
+    this.plugged = true;
     document.addEventListener("keydown", (e) => this.onKeyDown(e));
   }
 
   async sync() {
     const { keys } = await get("keypad/keys");
-    this.build(keys);
+    // Rebuilt only when the key map changed, so a reconnection does not
+    // take the focus away from a key.
+    const sig = JSON.stringify(keys);
+    if (sig !== this.sig) {
+      this.sig = sig;
+      this.build(keys);
+    }
+    this.setPlugged(this.plugged);
   }
 
   build(keys) {
@@ -158,6 +166,7 @@ export class Keypad {
   }
 
   setPlugged(plugged) {
+    this.plugged = plugged;
     for (const b of this.buttons.values()) b.disabled = !plugged;
     this.node.classList.toggle("off", !plugged);
     if (!plugged) say(this.msg, "The keypad is unplugged: replug it under Faults.", true);
