@@ -64,7 +64,8 @@ type Payment struct {
 	AppID   string `yaml:"app_id"`
 	Gateway string `yaml:"gateway"` // e.g. https://openapi.alipay.com/gateway.do
 	// PrivateKey is the app's RSA private key (PEM file); PlatformPublicKey
-	// verifies the platform's replies. Relative paths are from the config.
+	// verifies the platform's replies. Relative paths are from the config;
+	// "embedded:fixtures/keys/NAME" is a TEST key built into the binary.
 	PrivateKey        string `yaml:"private_key"`
 	PlatformPublicKey string `yaml:"platform_public_key"`
 	Subject           string `yaml:"subject"` // trade subject, default the merchant name
@@ -136,7 +137,7 @@ func Load(path string) (*Config, error) {
 	}
 	dir := filepath.Dir(path)
 	for _, p := range []*string{&c.StateDir, &c.Payment.PrivateKey, &c.Payment.PlatformPublicKey, &c.Devices.Map} {
-		if *p != "" && !filepath.IsAbs(*p) {
+		if *p != "" && !filepath.IsAbs(*p) && !strings.HasPrefix(*p, "embedded:") {
 			*p = filepath.Join(dir, *p)
 		}
 	}

@@ -123,7 +123,7 @@ var _ = Describe("Config", func() {
 		c, err := config.Load(path)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(c.StateDir).To(Equal(filepath.Join(dir, "posterm-state")))
-		Expect(c.Payment.PrivateKey).To(Equal(filepath.Join(dir, "fixtures/keys/app_private_key.pem")))
+		Expect(c.Payment.PrivateKey).To(Equal("embedded:fixtures/keys/app_private_key.pem"))
 		_, err = config.Load(filepath.Join(dir, "missing.yaml"))
 		Expect(err).To(HaveOccurred())
 	})

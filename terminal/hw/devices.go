@@ -1,0 +1,190 @@
+package hw
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/posemu/posemu/clock"
+	"github.com/posemu/posemu/drivers/custdisplay"
+	"github.com/posemu/posemu/drivers/keypad"
+	"github.com/posemu/posemu/drivers/lcd"
+	"github.com/posemu/posemu/drivers/port"
+	"github.com/posemu/posemu/drivers/printer"
+	"github.com/posemu/posemu/drivers/scanner"
+	"github.com/posemu/posemu/profile"
+	"github.com/posemu/posemu/terminal"
+	"github.com/posemu/posemu/terminal/config"
+)
+
+// Addresses says where each peripheral is, in drivers/port syntax.
+type Addresses struct {
+	LCD, CustDisplay, Keypad, Scanner, Printer string
+}
+
+// DeviceMap is the part of posemu's devices.json the terminal reads.
+type DeviceMap struct {
+	Addresses
+	// Gateway is the payment platform's URL when posemu serves one
+	// ("payment_gateway"), else "".
+	Gateway string
+}
+
+// ReadDeviceMap reads posemu's devices.json. Each device's stable link is
+// preferred to its pty path, which changes on every replug.
+func ReadDeviceMap(path string) (DeviceMap, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return DeviceMap{}, fmt.Errorf("device map: %w (is posemu running?)", err)
+	}
+	var m struct {
+		Gateway string `json:"payment_gateway"`
+		Devices map[string]struct {
+			Path string `json:"path"`
+			Link string `json:"link"`
+		} `json:"devices"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return DeviceMap{}, fmt.Errorf("device map %s: %w", path, err)
+	}
+	addr := func(name string) string {
+		d := m.Devices[name]
+		if d.Link != "" {
+			return d.Link
+		}
+		return d.Path
+	}
+	return DeviceMap{Gateway: m.Gateway, Addresses: Addresses{LCD: addr("lcd"), CustDisplay: addr("custdisplay"),
+		Keypad: addr("keypad"), Scanner: addr("scanner"), Printer: addr("printer")}}, nil
+}
+
+// Resolve works out the addresses a config names: its device map (if
+// any) overlaid with the per-device addresses it gives.
+func Resolve(d config.Devices) (DeviceMap, error) {
+	var m DeviceMap
+	if d.Map != "" {
+		var err error
+		if m, err = ReadDeviceMap(d.Map); err != nil {
+			return m, err
+		}
+	}
+	for _, o := range []struct {
+		dst *string
+		src string
+	}{{&m.LCD, d.LCD}, {&m.CustDisplay, d.CustDisplay},
+		{&m.Keypad, d.Keypad}, {&m.Scanner, d.Scanner}, {&m.Printer, d.Printer}} {
+		if o.src != "" {
+			*o.dst = o.src
+		}
+	}
+	return m, nil
+}
+
+// Hardware is the opened peripherals.
+type Hardware struct {
+	LCD      *lcd.Display
+	Customer *custdisplay.Display
+	Keypad   *keypad.Keypad
+	Scanner  *scanner.Scanner
+	Printer  *printer.Printer
+	Paper    printer.Paper
+
+	closers []func() error
+}
+
+// Options tune Open.
+type Options struct {
+	// Clock stamps key events; the drivers' reconnect back-off and port
+	// timeouts stay on the wall clock, since they pace real I/O.
+	Clock  clock.Clock
+	Logger *slog.Logger
+}
+
+// Open opens every device at a with its driver, configured from the
+// profile. The LCD, keypad and printer are required; a missing customer
+// display or scanner address leaves that device out.
+func Open(a Addresses, prof *profile.Profile, opt Options) (*Hardware, error) {
+	h := &Hardware{Paper: printer.Paper{Dots: prof.Printer.Dots, Columns: prof.Printer.Columns}}
+	fail := func(err error) (*Hardware, error) {
+		h.Close()
+		return nil, err
+	}
+	open := func(name, addr string) (port.Port, error) {
+		if addr == "" {
+			return nil, fmt.Errorf("%s: no address configured", name)
+		}
+		p, err := port.Open(addr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return p, nil
+	}
+	p, err := open("lcd", a.LCD)
+	if err != nil {
+		return fail(err)
+	}
+	h.closers = append(h.closers, p.Close)
+	h.LCD = lcd.New(p, lcd.Config{Baud: prof.LCD.Baud})
+
+	if p, err = open("keypad", a.Keypad); err != nil {
+		return fail(err)
+	}
+	h.Keypad = keypad.New(p, prof.Keypad.Keys, keypad.Config{Clock: opt.Clock, Reopen: port.Reopener(a.Keypad), Logger: opt.Logger})
+	h.closers = append(h.closers, h.Keypad.Close)
+
+	if p, err = open("printer", a.Printer); err != nil {
+		return fail(err)
+	}
+	h.closers = append(h.closers, p.Close)
+	window := 1024
+	if rb := prof.Printer.ReceiveBuffer; rb > 0 && rb < window {
+		window = rb
+	}
+	h.Printer = printer.New(p, printer.Config{Window: window})
+
+	if a.CustDisplay != "" {
+		if p, err = open("custdisplay", a.CustDisplay); err != nil {
+			return fail(err)
+		}
+		h.closers = append(h.closers, p.Close)
+		h.Customer = custdisplay.New(p, custdisplay.Config{Columns: prof.CustDisplay.Columns, Rows: prof.CustDisplay.Rows,
+			CommandSet: prof.CustDisplay.CommandSet})
+	}
+	if a.Scanner != "" {
+		if p, err = open("scanner", a.Scanner); err != nil {
+			return fail(err)
+		}
+		h.Scanner = scanner.New(p, scanner.Config{Suffix: prof.Scanner.Suffix, Prefix: prof.Scanner.Prefix,
+			AIM: prof.Scanner.AIM, MaxLength: prof.Scanner.MaxLength, Reopen: port.Reopener(a.Scanner), Logger: opt.Logger})
+		h.closers = append(h.closers, h.Scanner.Close)
+	}
+	return h, nil
+}
+
+// Devices returns the hardware as the application's devices, with pay as
+// the platform.
+func (h *Hardware) Devices(pay terminal.Payments) terminal.Devices {
+	d := terminal.Devices{Screen: h.LCD, Keys: h.Keypad, Printer: h.Printer, Payments: pay, Paper: h.Paper}
+	// Typed nils must not become non-nil interfaces.
+	if h.Customer != nil {
+		d.Customer = h.Customer
+	}
+	if h.Scanner != nil {
+		d.Scanner = h.Scanner
+	}
+	return d
+}
+
+// Close closes every device.
+func (h *Hardware) Close() error {
+	var errs []error
+	for i := len(h.closers) - 1; i >= 0; i-- {
+		if err := h.closers[i](); err != nil && !errors.Is(err, os.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	h.closers = nil
+	return errors.Join(errs...)
+}
