@@ -1,5 +1,3 @@
-//go:build printermodel
-
 package integration_test
 
 import (
