@@ -6,6 +6,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/posemu/posemu/emulator/events"
 	"github.com/posemu/posemu/emulator/hostsim"
 )
 
@@ -211,5 +212,22 @@ var _ = Describe("trades", func() {
 		Expect(ts[0].Total).To(Equal(int64(100)))
 		Expect(ts[1].Total).To(Equal(int64(250)))
 		Expect(ts[1].AwaitingPassword).To(BeTrue())
+	})
+})
+
+var _ = Describe("events", func() {
+	It("publishes trade changes on the bus as device host", func() {
+		bus := events.NewBus(0, nil)
+		e := newEnv(hostsim.Options{Bus: bus})
+		Expect(e.cli.call(hostsim.MethodPay, payBiz("E1", liSi, "3.00")).Code()).To(Equal("10003"))
+		_, err := e.sim.Confirm(liSi, "E1")
+		Expect(err).NotTo(HaveOccurred())
+		evs := bus.Since(0)
+		Expect(evs).To(HaveLen(2))
+		Expect(evs[0].Device).To(Equal("host"))
+		Expect(evs[0].Kind).To(Equal("trade"))
+		Expect(evs[0].Detail).To(HaveKeyWithValue("awaiting_password", true))
+		Expect(evs[1].Detail).To(HaveKeyWithValue("trade_status", "TRADE_SUCCESS"))
+		Expect(evs[1].Detail).To(HaveKeyWithValue("total_fen", int64(300)))
 	})
 })
