@@ -117,6 +117,21 @@ function rpe() {
   });
 }
 
+// printedLines is how a 32-column printer prints line: a character from
+// the 2-byte GB range takes two columns, and a line that does not fit
+// wraps (a 2-byte character that would straddle the edge goes down whole).
+function printedLines(line, cols = 32) {
+  const out = [];
+  let cur = '', w = 0;
+  for (const ch of line) {
+    const cw = ch.codePointAt(0) < 0x80 ? 1 : 2;
+    if (w + cw > cols) { out.push(cur); cur = ''; w = 0; }
+    cur += ch; w += cw;
+  }
+  out.push(cur);
+  return out;
+}
+
 // ---- node-thermal-printer: a Chinese slip for a printer in Chinese mode
 function ntp() {
   const { ThermalPrinter, PrinterTypes, CharacterSet } = require('node-thermal-printer');
@@ -134,6 +149,8 @@ function ntp() {
     ['卡号', '622202******1234'], ['交易类型', '消费 SALE'], ['凭证号', '000123'],
   ];
   rows.forEach(([l, r]) => p.leftRight(l, r));
+  // What node-thermal-printer's leftRight sends: padded to 32 characters.
+  const padded = (l, r) => l + ' '.repeat(Math.max(32 - l.length - r.length, 0)) + r;
   p.drawLine();
   p.bold(true); p.leftRight('金额 AMOUNT', 'RMB 12.50'); p.bold(false);
   p.printQR('20240101123456789012', { cellSize: 6, correction: 'M', model: 2 });
@@ -142,9 +159,10 @@ function ntp() {
   write('ntp-slip', gen, p.getBuffer(), {
     description: 'Lakala-style slip in GB2312 (EUC-CN) 2-byte codes without FS &, after ESC R 15; label/value lines padded with spaces; QR; CODE128; cut',
     chinese_mode_at_start: true,
-    lines: ['签购单', 'POS SALES SLIP', ...rows.map(r => r.join(' ')), '-'.repeat(32), '金额 AMOUNT RMB 12.50', '持卡人签名 SIGNATURE'],
+    lines: ['签购单', 'POS SALES SLIP', ...rows.map(([l, r]) => padded(l, r)), '-'.repeat(32), padded('金额 AMOUNT', 'RMB 12.50'), '持卡人签名 SIGNATURE']
+      .flatMap(l => printedLines(l)).filter(l => l.trim() !== ''),
     qr: ['20240101123456789012'], barcodes: [{ type: 'CODE128', data: '000123' }], cuts: 1,
-    notes: 'the generator counts a Chinese character as one column, so padded lines are short of 32 columns; compare with whitespace collapsed',
+    notes: 'the generator counts a Chinese character as one column when it pads label/value lines to 32 characters; the printer gives it two, so those lines overflow and wrap: lines lists what the printer prints. GS w 0 (module width 0) is out of range and ignored by a printer',
   });
 
   p = mk(CharacterSet.PC437_USA);
@@ -184,8 +202,8 @@ function rl() {
     description: 'receiptline 2-slip document in cp936: FS & before 2-byte GB18030 text, columns placed with ESC $, CODE128 code set C, QR drawn as a raster graphic (GS 8 L / GS ( L), many TM-series setup commands (ESC M, FS ( A, GS L, GS W, ESC {, GS a, GS r)',
     lines: ['签购单', 'MERCHANT COPY 商户存根', '商户名称 测试商户', '终端编号 12345678',
       '卡号 622202******1234', '金额 AMOUNT RMB 12.50', '重打印 DUPLICATED', 'SECOND SLIP 第二联'],
-    barcodes: [{ type: 'CODE128', data: '000123456789' }], images: 1, cuts: 2,
-    notes: 'the QR code is an image here, not a GS ( k symbol: no qr payload; columns are positioned with ESC $, not spaces; the stream ends with GS r 1 (transmit paper status); ^ makes 签购单 double width (GS ! 0x10)',
+    barcodes: [{ type: 'CODE128', data: '000123456789' }], images: 1, cuts: 3,
+    notes: 'the QR code is an image here, not a GS ( k symbol: no qr payload; columns are positioned with ESC $, not spaces; receiptline also cuts at the end of the document, so the third receipt holds one blank line; the stream ends with GS r 1 (transmit paper status); ^ makes 签购单 double width (GS ! 0x10)',
   });
 }
 
