@@ -73,6 +73,9 @@ type Barcode struct {
 	Type string `json:"type"`
 	Data string `json:"data"`
 	Raw  string `json:"raw,omitempty"` // when it differs from Data (CODE128 code set selectors)
+	// Clipped is set when the barcode is wider than the print area: its
+	// right end is cut off, so a reader would not scan it.
+	Clipped bool `json:"clipped,omitempty"`
 }
 
 // Image is a printed bit image.

@@ -234,7 +234,7 @@ func (m *Model) drawBand(c *canvas, r *roll, b *band) {
 			for j < len(b.mods) && b.mods[j] == 1 {
 				j++
 			}
-			c.fill(x+i*mw, top, x+j*mw, top+int(b.barH), 1)
+			c.fill(x+i*mw, top, min(x+j*mw, x+int(b.w)), top+int(b.barH), 1)
 			i = j
 		}
 		if b.hriPos&2 != 0 {

@@ -39,11 +39,12 @@ func (m *Model) barcode(sys byte, data []byte, off int64) {
 	dots := int32(m.profile.Dots)
 	left := min(m.left, dots-1)
 	area := max(min(m.width, dots-left), 1)
+	// A barcode wider than the print area is cut off at its edge, as
+	// Chinese 58 mm printers do (Epson's print nothing); the record says
+	// so, since a reader would not scan it.
 	w := int32(len(sym.bars)) * m.barW
-	if w > area {
-		m.decodeError(off, fmt.Sprintf("GS k %s %q is %d dots wide, more than the %d-dot print area; not printed", name, data, w, area))
-		return
-	}
+	clipped := w > area
+	w = min(w, area)
 	m.flushLine()
 	font := m.hriFont
 	hriH := int32(cellAH)
@@ -62,7 +63,7 @@ func (m *Model) barcode(sys byte, data []byte, off int64) {
 	b := band{kind: bandBarcode, y: r.height, x: left + alignOffset(area, w, m.align), w: w, h: h,
 		mx: m.barW, mods: sym.bars, hri: sym.text, hriPos: m.hri, font: font, barH: m.barH}
 	r.bands = append(r.bands, b)
-	bc := Barcode{Y: int(b.y), Type: name, Data: sym.text}
+	bc := Barcode{Y: int(b.y), Type: name, Data: sym.text, Clipped: clipped}
 	if string(data) != sym.text {
 		bc.Raw = string(data)
 	}
