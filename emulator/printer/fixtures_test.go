@@ -97,7 +97,7 @@ var _ = Describe("third-party ESC/POS streams", func() {
 					}
 					qr = append(qr, r.QR...)
 					barcodes = append(barcodes, r.Barcodes...)
-					if (r.Cut == printer.CutFull || r.Cut == printer.CutPartial) {
+					if r.Cut == printer.CutFull || r.Cut == printer.CutPartial {
 						cuts++
 					}
 					images += len(r.Images)
