@@ -207,6 +207,30 @@ var _ = Describe("the printer driver against the emulated printer", Label("integ
 			func() { model.SetCover(false) }),
 	)
 
+	It("keeps its footing when automatic status back frames interleave with its replies", func() {
+		// Another program on the terminal turned GS a on: the printer now
+		// sends a 4-byte frame on every change, among the driver's replies.
+		_, err := hook.Port.Write([]byte{0x1D, 0x61, 0xFF})
+		Expect(err).NotTo(HaveOccurred())
+		doc := salesSlip("ASB-1")
+		hook.before = func(p []byte) {
+			if bytes.Contains(p, []byte("12345678")) {
+				Expect(model.SetPaper(emuprinter.PaperOut)).To(Succeed())
+			}
+		}
+		_, err = drv.Print(ctx(), doc)
+		var je *printer.JobError
+		Expect(errors.As(err, &je)).To(BeTrue(), "%v", err)
+		hook.before = nil
+		Expect(model.SetPaper(emuprinter.PaperOK)).To(Succeed())
+		_, err = drv.Resume(ctx(), je, printer.ContinueRemaining)
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(cut).Should(HaveLen(1))
+		Expect(normalized(cut()[0].Text())).To(Equal(normalized(doc.Lines())))
+		_, ok := drv.AutoStatus()
+		Expect(ok).To(BeTrue())
+	})
+
 	It("reprints a whole slip marked 重打印 DUPLICATED when the caller asks", func() {
 		doc := salesSlip("REPRINT-1")
 		hook.before = func(p []byte) {
