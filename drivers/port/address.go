@@ -19,7 +19,7 @@ const (
 	MaxBaud = 12_000_000
 )
 
-// Schemes Open understands (SchemeUSB and SchemeUSBIP are reserved).
+// Schemes Open understands.
 const (
 	SchemeSerial = "serial"
 	SchemeTCP    = "tcp"
@@ -66,7 +66,9 @@ func (s StopBits) String() string {
 }
 
 // Address is a parsed port address. For SchemeSerial, Path and the line
-// settings are set; for SchemeTCP, Host ("host:port") and DialTimeout.
+// settings are set; for SchemeTCP, Host ("host:port") and DialTimeout;
+// for SchemeUSB, VendorID, ProductID and optionally Serial; for
+// SchemeUSBIP, Host (the server), BusID and DialTimeout.
 type Address struct {
 	Scheme string
 
@@ -78,6 +80,11 @@ type Address struct {
 
 	Host        string
 	DialTimeout time.Duration
+
+	VendorID  uint16
+	ProductID uint16
+	Serial    string
+	BusID     string
 }
 
 // String gives the address in its canonical form, which ParseAddress
@@ -108,6 +115,8 @@ func (a Address) String() string {
 			q = append(q, "timeout="+a.DialTimeout.String())
 		}
 		return joinQuery("tcp://"+a.Host, q)
+	case SchemeUSB, SchemeUSBIP:
+		return usbString(a)
 	}
 	return a.Scheme + ":"
 }
@@ -119,7 +128,7 @@ func joinQuery(s string, q []string) string {
 	return s + "?" + strings.Join(q, "&")
 }
 
-const addressForms = "use /dev/ttyS1, serial:/dev/ttyUSB0?baud=9600 or tcp://127.0.0.1:9100"
+const addressForms = "use /dev/ttyS1, serial:/dev/ttyUSB0?baud=9600, tcp://127.0.0.1:9100, usb:04b8:0202 or usbip://127.0.0.1:3240/1-1"
 
 // ParseAddress reads an address in one of the forms docs/addresses.md
 // lists. Errors are *AddressError and say which part is wrong.
@@ -146,11 +155,12 @@ func ParseAddress(addr string) (Address, error) {
 		return parseSerial(addr, rest)
 	case SchemeTCP:
 		return parseTCP(addr, rest)
-	case SchemeUSB, SchemeUSBIP:
-		return Address{}, &AddressError{Address: addr, Part: "scheme", Err: ErrNotSupported,
-			Reason: fmt.Sprintf("%s: addresses are not supported yet; open the device through its serial or tcp address for now", scheme)}
+	case SchemeUSB:
+		return parseUSB(addr, rest)
+	case SchemeUSBIP:
+		return parseUSBIP(addr, rest)
 	}
-	return bad("scheme", "unknown scheme %q (known: serial, tcp; usb and usbip are not supported yet)", scheme)
+	return bad("scheme", "unknown scheme %q (known: serial, tcp, usb, usbip)", scheme)
 }
 
 // splitScheme splits "scheme:rest" where scheme follows RFC 3986's

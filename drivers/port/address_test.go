@@ -100,24 +100,6 @@ var _ = Describe("ParseAddress", func() {
 		Entry("tcp serial option", "tcp://127.0.0.1:9100?baud=9600", "query", `unknown option "baud" (known: timeout)`),
 	)
 
-	DescribeTable("USB addresses are reserved",
-		func(in, scheme string) {
-			_, err := port.ParseAddress(in)
-			Expect(err).To(MatchError(ContainSubstring(scheme + ": addresses are not supported yet")))
-			Expect(errors.Is(err, port.ErrNotSupported)).To(BeTrue())
-			Expect(errors.Is(err, port.ErrBadAddress)).To(BeFalse())
-
-			_, err = port.Open(in)
-			Expect(errors.Is(err, port.ErrNotSupported)).To(BeTrue())
-			var oe *port.OpenError
-			Expect(errors.As(err, &oe)).To(BeTrue())
-			Expect(oe.Op).To(Equal("parse"))
-			Expect(err.Error()).To(ContainSubstring(scheme + ": addresses are not supported yet"))
-		},
-		Entry("usb", "usb:04b8:0202", "usb"),
-		Entry("usbip", "usbip://127.0.0.1:3240/1-1", "usbip"),
-	)
-
 	It("reports a bad address from Open as an *OpenError naming the part", func() {
 		_, err := port.Open("serial:/dev/ttyS1?baud=abc")
 		var oe *port.OpenError

@@ -1,7 +1,9 @@
 // Package port turns an address into an open Port, the transport every
 // driver takes: "/dev/ttyS1" or "serial:/dev/ttyUSB0?baud=9600" for a
 // serial line (a physical tty, an emulator pty, or a link to either) and
-// "tcp://127.0.0.1:9100" for a socket; docs/addresses.md lists the forms.
+// "tcp://127.0.0.1:9100" for a socket, "usb:04b8:0202" (libusb, -tags
+// libusb) and "usbip://127.0.0.1:3240/1-1" (pure-Go USB/IP client) for a USB
+// printer's bulk pipes; docs/addresses.md lists the forms.
 // Addresses are parsed here and nowhere else, so a driver never holds a
 // path. Serial lines go through go.bug.st/serial, whose timeout-returns-
 // (0, nil) reads are adapted to net.Conn-style read deadlines; a read

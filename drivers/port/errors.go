@@ -32,12 +32,13 @@ var (
 
 // AddressError is what ParseAddress returns: Part names the part of the
 // address that is wrong ("scheme", "path", "host", "port", "baud",
-// "data", "parity", "stop", "timeout", "query", "address").
+// "data", "parity", "stop", "timeout", "query", "address", and for USB
+// "vid", "pid", "busid").
 type AddressError struct {
 	Address string
 	Part    string
 	Reason  string
-	Err     error // ErrNotSupported for reserved schemes; nil otherwise
+	Err     error // nil (reserved for a well-formed address this build cannot open)
 }
 
 func (e *AddressError) Error() string {

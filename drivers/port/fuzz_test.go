@@ -15,7 +15,8 @@ func FuzzParseAddress(f *testing.F) {
 		"serial:///dev/ttyUSB0?parity=e&stop=1.5&data=7", "serial:////x", "tcp://127.0.0.1:9100",
 		"tcp://[::1]:9100?timeout=2s", "usb:04b8:0202", "usbip://127.0.0.1:3240/1-1", "", "ttyS1",
 		"serial:/dev/ttyS1?baud=abc", "serial:/x?baud=1&&data=5", "tcp://h:1?timeout=1h2m", "a+b.c-d:/x",
-		"serial:/dev/x?%62aud=9600", "SERIAL:/x?PARITY=ODD",
+		"serial:/dev/x?%62aud=9600", "SERIAL:/x?PARITY=ODD", "usb:04B8:0202?serial=a%20b+c",
+		"usbip://[::1]/2-1.3?timeout=2s", "usbip://host/1-1",
 	} {
 		f.Add(s)
 	}

@@ -3,8 +3,10 @@ package port
 import "fmt"
 
 // Open parses addr and opens the port it names: a serial line (a tty, a
-// pty, or a link to either) or a TCP connection. Errors are *OpenError and
-// say what to do.
+// pty, or a link to either), a TCP connection, or a USB printer's bulk
+// pipes (usb:VID:PID through libusb, usbip://HOST:PORT/BUSID through the
+// pure-Go USB/IP client); the USB ones implement USBPort. Errors are
+// *OpenError and say what to do.
 func Open(addr string) (Port, error) {
 	a, err := ParseAddress(addr)
 	if err != nil {
@@ -32,6 +34,8 @@ func open(addr string, a Address) (Port, error) {
 		return openSerial(addr, a)
 	case SchemeTCP:
 		return openTCP(addr, a)
+	case SchemeUSB, SchemeUSBIP:
+		return openUSB(addr, a)
 	}
 	return nil, &OpenError{Address: addr, Op: "parse", Kind: ErrNotSupported,
 		Detail: fmt.Sprintf("scheme %q cannot be opened", a.Scheme)}
