@@ -52,7 +52,6 @@ var _ = Describe("the web page with the payment platform", Label("web", "host"),
 			return t.Status
 		}
 	}
-	row := func(out string) string { return `#trades tbody tr[data-trade="` + out + `"]` }
 
 	It("shows a payment waiting for the buyer on the phone, and the buyer confirms it", func() {
 		t := pay("T100", liSi, 1250)

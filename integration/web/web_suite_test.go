@@ -23,6 +23,10 @@ import (
 	"github.com/posemu/posemu/emulator/control"
 	"github.com/posemu/posemu/emulator/events"
 	"github.com/posemu/posemu/emulator/hostsim"
+	"github.com/posemu/posemu/terminal"
+	"github.com/posemu/posemu/terminal/config"
+	"github.com/posemu/posemu/terminal/hw"
+	"github.com/posemu/posemu/terminal/journal"
 )
 
 func TestWeb(t *testing.T) {
@@ -81,6 +85,8 @@ type rig struct {
 	emu  *emulator.Emulator
 	host *hostsim.Simulator // nil without the payment platform
 	pay  *payment.Client    // the terminal's client of that platform
+	gw   string             // the platform's gateway URL
+	app  *terminal.App      // nil without the terminal application
 	addr string
 	url  string
 
@@ -95,6 +101,9 @@ type rigOptions struct {
 	Wrap func(http.Handler) http.Handler
 	// Host runs the payment platform simulator, on the emulator's bus.
 	Host bool
+	// App runs the terminal application on the real drivers over the
+	// ptys, paying on the simulator (implies Host).
+	App bool
 }
 
 func startRig(opts rigOptions) *rig {
@@ -103,7 +112,7 @@ func startRig(opts rigOptions) *rig {
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(emu.Close)
 	r := &rig{emu: emu, opts: opts}
-	if opts.Host {
+	if opts.Host || opts.App {
 		r.startHost()
 	}
 	l, err := control.Listen("127.0.0.1:0")
@@ -111,7 +120,38 @@ func startRig(opts rigOptions) *rig {
 	r.addr, r.url = l.Addr().String(), control.URL(l)
 	r.serve(l)
 	DeferCleanup(r.stopServer) // before emu.Close (cleanups run last first)
+	if opts.App {
+		r.startApp()
+	}
 	return r
+}
+
+// startApp runs the terminal application as posemu would: its default
+// (test) configuration, the drivers on the device links, the simulator as
+// its platform, a fresh journal.
+func (r *rig) startApp() {
+	GinkgoHelper()
+	cfg := config.Default()
+	cfg.StateDir = GinkgoT().TempDir()
+	cfg.Payment.Gateway = r.gw
+	hwd, err := hw.Open(hw.Addresses{LCD: r.link(emulator.LCD), CustDisplay: r.link(emulator.CustDisplay),
+		Keypad: r.link(emulator.Keypad), Scanner: r.link(emulator.Scanner), Printer: r.link(emulator.Printer)},
+		r.emu.Profile(), hw.Options{})
+	Expect(err).NotTo(HaveOccurred())
+	pay, err := hw.NewPayments(cfg, r.gw, nil)
+	Expect(err).NotTo(HaveOccurred())
+	j, err := journal.Open(cfg.StateDir, journal.Options{})
+	Expect(err).NotTo(HaveOccurred())
+	r.app = terminal.New(cfg, hwd.Devices(pay), j, terminal.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.app.Run(ctx) }()
+	DeferCleanup(func() {
+		cancel()
+		Eventually(done, 10*time.Second).Should(Receive(BeNil()))
+		Expect(j.Close()).To(Succeed())
+		Expect(hwd.Close()).To(Succeed())
+	})
 }
 
 // startHost runs the platform simulator's gateway on loopback and makes
@@ -132,7 +172,7 @@ func (r *rig) startHost() {
 		PlatformPublicKey: keys.PlatformPublic,
 	})
 	Expect(err).NotTo(HaveOccurred())
-	r.host, r.pay = sim, client
+	r.host, r.pay, r.gw = sim, client, gw.URL+hostsim.GatewayPath
 }
 
 func (r *rig) serve(l net.Listener) {
