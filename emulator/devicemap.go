@@ -24,6 +24,9 @@ type DeviceMap struct {
 	// (emulator/hostsim), e.g. http://127.0.0.1:8090/gateway.do; absent
 	// when none runs.
 	PaymentGateway string `json:"payment_gateway,omitempty"`
+	// USBIP is the USB/IP server and what it exports; absent when the
+	// emulator runs without one.
+	USBIP *USBIPMap `json:"usbip,omitempty"`
 }
 
 // gatewayURL holds the payment gateway URL; it is read without e.mu.
@@ -59,6 +62,7 @@ func (e *Emulator) DeviceMap(controlURL string) DeviceMap {
 		Devices:    map[string]DeviceInfo{},
 
 		PaymentGateway: e.gateway.get(),
+		USBIP:          e.usbipMap(),
 	}
 	for _, d := range e.Devices() {
 		m.Devices[d.Name] = d

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,6 +20,8 @@ import (
 	"github.com/posemu/posemu/emulator/printer"
 	"github.com/posemu/posemu/emulator/ptydev"
 	"github.com/posemu/posemu/emulator/scanner"
+	"github.com/posemu/posemu/emulator/usbip"
+	"github.com/posemu/posemu/emulator/usbprinter"
 	"github.com/posemu/posemu/profile"
 )
 
@@ -54,6 +57,12 @@ type Config struct {
 	// Bus receives every device's events; nil makes one that keeps the
 	// last 4096. A bus passed in is not closed by Close.
 	Bus *events.Bus
+	// USBIP is where the USB/IP server that exports the printer's USB door
+	// listens (loopback only; port 0 picks one); "" means no USB/IP.
+	USBIP string
+	// Log receives what the USB/IP server logs (refused connections and
+	// malformed PDUs); nil discards it.
+	Log *slog.Logger
 }
 
 // DefaultDevDir is $XDG_RUNTIME_DIR/posemu, or posemu-$UID in the temp
@@ -81,6 +90,10 @@ type Emulator struct {
 	scanner     *scanner.Model
 	printer     *printer.Model
 
+	usbip      *usbip.Server
+	usbipAddr  string
+	usbPrinter *usbprinter.Printer
+
 	devices []*device
 
 	mu         sync.Mutex // serialises plugging, the map file and Close
@@ -92,9 +105,21 @@ type Emulator struct {
 
 // device is one peripheral's wire.
 type device struct {
-	name string
-	baud int
-	pty  *ptydev.Device
+	name      string
+	baud      int
+	transport string
+	wire      wire
+}
+
+// wire is how a device is connected: a pty (*ptydev.Device) or an export
+// on the USB/IP server.
+type wire interface {
+	Plugged() bool
+	Path() string
+	Link() string
+	Unplug() error
+	Replug() error
+	Close() error
 }
 
 // New creates every device on its own pty, links them in the device
@@ -132,14 +157,14 @@ func New(cfg Config) (*Emulator, error) {
 	os.Remove(e.mapPath())
 	os.Remove(e.mapPath() + ".tmp")
 
-	if err := e.createDevices(); err != nil {
+	if err := e.createDevices(cfg); err != nil {
 		e.Close()
 		return nil, err
 	}
 	return e, nil
 }
 
-func (e *Emulator) createDevices() error {
+func (e *Emulator) createDevices(cfg Config) error {
 	p := e.profile
 	add := func(name string, baud int, feed func([]byte), host *hostWriter) error {
 		d, err := ptydev.New(name, e.devdir, feed)
@@ -149,7 +174,7 @@ func (e *Emulator) createDevices() error {
 		if host != nil {
 			host.dev.Store(d)
 		}
-		e.devices = append(e.devices, &device{name: name, baud: baud, pty: d})
+		e.devices = append(e.devices, &device{name: name, baud: baud, transport: TransportPTY, wire: d})
 		return nil
 	}
 	// A model writes to the host through its pty, and the pty feeds the
@@ -173,9 +198,23 @@ func (e *Emulator) createDevices() error {
 	if err := add(Scanner, p.Scanner.Baud, e.scanner.Feed, scannerHost); err != nil {
 		return err
 	}
+	// One printer model behind two doors: its pty and, with USB/IP, its
+	// USB printer interface (emulator/usb.go says where replies go).
 	printerHost := &hostWriter{name: Printer}
-	e.printer = printer.New(p.Printer, printerHost, e.bus)
-	return add(Printer, p.Printer.Baud, e.printer.Feed, printerHost)
+	doors := &printerDoors{pty: printerHost}
+	e.printer = printer.New(p.Printer, doors, e.bus)
+	doors.model = e.printer
+	if err := add(Printer, p.Printer.Baud, doors.feedPTY, printerHost); err != nil {
+		return err
+	}
+	if cfg.USBIP == "" {
+		return nil
+	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return e.startUSBIP(cfg.USBIP, doors, log)
 }
 
 // hostWriter is a model's way back to the host: its pty, once it exists.
@@ -239,12 +278,12 @@ func (e *Emulator) Devices() []DeviceInfo {
 }
 
 func (d *device) info() DeviceInfo {
-	plugged := d.pty.Plugged()
+	plugged := d.wire.Plugged()
 	path := ""
 	if plugged {
-		path = d.pty.Path()
+		path = d.wire.Path()
 	}
-	return DeviceInfo{Name: d.name, Path: path, Link: d.pty.Link(), Transport: TransportPTY, Plugged: plugged, Baud: d.baud}
+	return DeviceInfo{Name: d.name, Path: path, Link: d.wire.Link(), Transport: d.transport, Plugged: plugged, Baud: d.baud}
 }
 
 // Device describes the device called name.
@@ -272,7 +311,11 @@ func (e *Emulator) device(name string) (*device, error) {
 			return d, nil
 		}
 	}
-	return nil, &UnknownDeviceError{Name: name, Known: DeviceNames()}
+	known := make([]string, 0, len(e.devices))
+	for _, d := range e.devices {
+		known = append(known, d.name)
+	}
+	return nil, &UnknownDeviceError{Name: name, Known: known}
 }
 
 // ErrClosed is returned by operations on a closed emulator.
@@ -296,22 +339,22 @@ func (e *Emulator) setPlugged(name string, plug bool) error {
 	if e.closed {
 		return ErrClosed
 	}
-	if d.pty.Plugged() == plug {
+	if d.wire.Plugged() == plug {
 		return nil
 	}
 	kind := "unplug"
 	if plug {
 		kind = "replug"
-		err = d.pty.Replug()
+		err = d.wire.Replug()
 	} else {
-		err = d.pty.Unplug()
+		err = d.wire.Unplug()
 	}
 	if err != nil {
 		return err
 	}
-	detail := map[string]any{"link": d.pty.Link()}
+	detail := map[string]any{"link": d.wire.Link()}
 	if plug {
-		detail["path"] = d.pty.Path()
+		detail["path"] = d.wire.Path()
 	}
 	e.bus.Publish(name, kind, detail)
 	if e.mapWritten {
@@ -326,7 +369,7 @@ func (e *Emulator) Plugged(name string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return d.pty.Plugged(), nil
+	return d.wire.Plugged(), nil
 }
 
 // Close disconnects every device and removes everything the emulator put
@@ -338,9 +381,9 @@ func (e *Emulator) Close() error {
 		return nil
 	}
 	e.closed = true
-	var errs []error
+	errs := []error{e.closeUSBIP()}
 	for _, d := range e.devices {
-		if err := d.pty.Close(); err != nil {
+		if err := d.wire.Close(); err != nil {
 			errs = append(errs, err)
 		}
 	}
