@@ -1,10 +1,8 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -196,16 +194,7 @@ var _ = Describe("the web page", Label("web"), func() {
 		Eventually(p.text("#lcd-text")).Should(ContainSubstring("¥ 12.50"))
 
 		p.do(chromedp.EmulateViewport(1366, 768))
-		ctx, cancel := context.WithTimeout(p.ctx, 15*time.Second)
-		defer cancel()
-		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		Expect(err).NotTo(HaveOccurred())
-		out := os.Getenv("POSEMU_WEB_SCREENSHOT")
-		if out == "" {
-			out = "/tmp/web.png"
-		}
-		Expect(os.WriteFile(out, shot, 0o644)).To(Succeed())
-		GinkgoWriter.Printf("screenshot: %s\n", out)
+		p.screenshot("web.png")
 		// Nothing sideways: the page fits the laptop's width.
 		Expect(p.eval(`document.documentElement.scrollWidth`)).To(BeNumerically("<=", 1366))
 	})

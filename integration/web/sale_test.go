@@ -68,6 +68,8 @@ var _ = Describe("a sale through the web page", Label("web", "e2e"), func() {
 		// The cashier's next query finds it paid.
 		see("按任意键打印持卡人存根")
 		Eventually(p.js(`document.querySelector('` + row(out) + `').dataset.state`)).Should(Equal("TRADE_SUCCESS"))
+		p.do(chromedp.EmulateViewport(1366, 768))
+		p.screenshot("web-sale.png")
 		click("ENTER")
 		see("交易成功 APPROVED")
 		Eventually(p.js(`document.getElementById("cd").textContent`)).Should(ContainSubstring("PAID"))

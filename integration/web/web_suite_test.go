@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -343,4 +344,22 @@ func (p *page) waitLive() {
 	Eventually(p.js(`document.getElementById("conn").dataset.state`)).Should(Equal("live"))
 	// The keypad is built from the key map once the page has synced.
 	Eventually(p.js(`document.querySelectorAll("#keypad button").length`)).Should(BeNumerically(">", 10))
+}
+
+// screenshot saves the whole page as a PNG: to $POSEMU_WEB_SCREENSHOT_DIR
+// when set, else to the temp directory, as name.
+func (p *page) screenshot(name string) string {
+	GinkgoHelper()
+	ctx, cancel := context.WithTimeout(p.ctx, 15*time.Second)
+	defer cancel()
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG, not JPEG
+	Expect(err).NotTo(HaveOccurred())
+	dir := os.Getenv("POSEMU_WEB_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	path := filepath.Join(dir, name)
+	Expect(os.WriteFile(path, shot, 0o644)).To(Succeed())
+	GinkgoWriter.Printf("screenshot: %s\n", path)
+	return path
 }
