@@ -8,7 +8,7 @@ import { get, post, el, say } from "./api.js";
 const ORDER = ["lcd", "custdisplay", "keypad", "scanner", "printer"];
 const rank = (n) => (ORDER.includes(n) ? ORDER.indexOf(n) : ORDER.length);
 
-const ZH = { lcd: "屏幕", custdisplay: "客显", keypad: "键盘", scanner: "扫码", printer: "打印" };
+const ZH = { lcd: "屏幕", custdisplay: "客显", keypad: "键盘", scanner: "扫码", printer: "打印", "usb-printer": "USB打印" };
 
 export class Devices {
   constructor(ledList, plugSet, msgNode) {

@@ -75,7 +75,8 @@ export class Host {
         "tr",
         { "data-trade": t.out_trade_no, "data-state": t.trade_status, title: `trade_no ${t.trade_no || "—"} · ${t.kind || ""}` },
         el("td", { class: "time" }, clockTime(t.gmt_create)),
-        el("td", { class: "mono" }, t.out_trade_no),
+        // A terminal's out_trade_no is 26 digits; its tail tells trades apart.
+        el("td", { class: "mono", title: t.out_trade_no }, t.out_trade_no.length > 12 ? "…" + t.out_trade_no.slice(-10) : t.out_trade_no),
         el("td", { class: "num" }, yuan(t.total_fen), t.refunded_fen ? el("div", { class: "sub" }, "refunded " + yuan(t.refunded_fen)) : null),
         el(
           "td",
