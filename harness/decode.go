@@ -160,8 +160,12 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value) error {
 }
 
 func (d *decoder) decodeAny(n *yaml.Node, v reflect.Value) error {
+	n = resolve(n)
 	if n == nil {
 		return nil
+	}
+	if d.visited++; d.visited > maxNodes {
+		return nodeErr(n, "document too large: more than %d values (aliases included)", maxNodes)
 	}
 	var out any
 	switch n.Kind {

@@ -22,8 +22,10 @@ var DefaultClockStart = time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("CST",
 // temporary device directory, with a virtual clock. Parallel processes
 // (ginkgo -p) each make their own, so nothing is shared between them.
 type EmulatorTarget struct {
-	// TempDir holds the scenarios' device directories; "" means the
-	// system's temporary directory.
+	// TempDir holds the scenarios' device directories; "" means a memory
+	// file system when there is one ($XDG_RUNTIME_DIR, /dev/shm), else the
+	// system's temporary directory. On a disk, making the devices' links
+	// costs several milliseconds per scenario; in memory, a tenth of that.
 	TempDir string
 	// ClockStart is the virtual clock's first reading; zero means
 	// DefaultClockStart.
@@ -35,7 +37,11 @@ func (t *EmulatorTarget) Name() string { return TargetEmulator }
 
 // Start makes the scenario's emulator and starts the app's readers.
 func (t *EmulatorTarget) Start(ctx context.Context, sc *Scenario) (Session, error) {
-	dir, err := os.MkdirTemp(t.TempDir, "posemu-scenario-")
+	base := t.TempDir
+	if base == "" {
+		base = memTempDir()
+	}
+	dir, err := os.MkdirTemp(base, "posemu-scenario-")
 	if err != nil {
 		return nil, err
 	}
@@ -66,6 +72,20 @@ func (t *EmulatorTarget) Start(ctx context.Context, sc *Scenario) (Session, erro
 }
 
 var defaultProfile = sync.OnceValue(profile.Default)
+
+// memTempDir is a directory in memory this process may write to, or "".
+var memTempDir = sync.OnceValue(func() string {
+	for _, d := range []string{os.Getenv("XDG_RUNTIME_DIR"), "/dev/shm"} {
+		if d == "" {
+			continue
+		}
+		if probe, err := os.MkdirTemp(d, "posemu-probe-"); err == nil {
+			os.Remove(probe)
+			return d
+		}
+	}
+	return ""
+})
 
 type emuSession struct {
 	emu *emulator.Emulator
