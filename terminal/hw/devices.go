@@ -100,6 +100,10 @@ type Options struct {
 	// timeouts stay on the wall clock, since they pace real I/O.
 	Clock  clock.Clock
 	Logger *slog.Logger
+	// Wrap, if set, wraps each port as it is opened (name is "lcd",
+	// "keypad", …): for tracing, and for tests that act at a precise
+	// point of the traffic.
+	Wrap func(name string, p port.Port) port.Port
 }
 
 // Open opens every device at a with its driver, configured from the
@@ -119,6 +123,9 @@ func Open(a Addresses, prof *profile.Profile, opt Options) (*Hardware, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		if opt.Wrap != nil {
+			p = opt.Wrap(name, p)
+		}
 		return p, nil
 	}
 	p, err := open("lcd", a.LCD)
@@ -131,7 +138,7 @@ func Open(a Addresses, prof *profile.Profile, opt Options) (*Hardware, error) {
 	if p, err = open("keypad", a.Keypad); err != nil {
 		return fail(err)
 	}
-	h.Keypad = keypad.New(p, prof.Keypad.Keys, keypad.Config{Clock: opt.Clock, Reopen: port.Reopener(a.Keypad), Logger: opt.Logger})
+	h.Keypad = keypad.New(p, prof.Keypad.Keys, keypad.Config{Clock: opt.Clock, Reopen: reopener("keypad", a.Keypad, opt), Logger: opt.Logger})
 	h.closers = append(h.closers, h.Keypad.Close)
 
 	if p, err = open("printer", a.Printer); err != nil {
@@ -157,10 +164,20 @@ func Open(a Addresses, prof *profile.Profile, opt Options) (*Hardware, error) {
 			return fail(err)
 		}
 		h.Scanner = scanner.New(p, scanner.Config{Suffix: prof.Scanner.Suffix, Prefix: prof.Scanner.Prefix,
-			AIM: prof.Scanner.AIM, MaxLength: prof.Scanner.MaxLength, Reopen: port.Reopener(a.Scanner), Logger: opt.Logger})
+			AIM: prof.Scanner.AIM, MaxLength: prof.Scanner.MaxLength, Reopen: reopener("scanner", a.Scanner, opt), Logger: opt.Logger})
 		h.closers = append(h.closers, h.Scanner.Close)
 	}
 	return h, nil
+}
+
+func reopener(name, addr string, opt Options) port.Opener {
+	return func() (port.Port, error) {
+		p, err := port.Open(addr)
+		if err == nil && opt.Wrap != nil {
+			p = opt.Wrap(name, p)
+		}
+		return p, err
+	}
 }
 
 // Devices returns the hardware as the application's devices, with pay as

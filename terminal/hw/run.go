@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/posemu/posemu/clock"
+	"github.com/posemu/posemu/drivers/port"
 	"github.com/posemu/posemu/profile"
 	"github.com/posemu/posemu/terminal"
 	"github.com/posemu/posemu/terminal/config"
@@ -20,6 +21,8 @@ type RunOptions struct {
 	Gateway string      // overrides Config.Payment.Gateway when set
 	Clock   clock.Clock // nil: the wall clock
 	Logger  *slog.Logger
+	// Wrap, if set, wraps each device port (see Options.Wrap).
+	Wrap func(name string, p port.Port) port.Port
 	// Ready, if set, is called once the journal, devices and platform
 	// client are open, just before the application starts.
 	Ready func(*terminal.App)
@@ -50,7 +53,7 @@ func Run(ctx context.Context, o RunOptions) error {
 	if err != nil {
 		return fmt.Errorf("payment platform: %w", err)
 	}
-	h, err := Open(o.Devices, prof, Options{Clock: o.Clock, Logger: o.Logger})
+	h, err := Open(o.Devices, prof, Options{Clock: o.Clock, Logger: o.Logger, Wrap: o.Wrap})
 	if err != nil {
 		return err
 	}
