@@ -198,7 +198,9 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 		again := printer.New(openPort(usb), printer.Config{})
 		_, err = again.Print(ctx(), printer.NewDocument(printer.Paper58).Text("AFTER REPLUG").Cut(printer.PartialCut))
 		Expect(err).NotTo(HaveOccurred())
-		Eventually(func() string { return strings.Join(r.emu.Printer().Current().Text(), "|") + strings.Join(lastCut(cut()), "|") }).Should(ContainSubstring("AFTER REPLUG"))
+		Eventually(func() string {
+			return strings.Join(r.emu.Printer().Current().Text(), "|") + strings.Join(lastCut(cut()), "|")
+		}).Should(ContainSubstring("AFTER REPLUG"))
 	})
 
 	It("fails a pending read with ErrDisconnected when the printer is unplugged", func() {
