@@ -250,7 +250,7 @@ func (m *Model) rasterBand(rowBytes, rows int64, mx, my int32) {
 	r.bands = append(r.bands, b)
 	r.images = append(r.images, Image{Y: int(b.y), X: int(b.x), Width: int(b.w), Height: int(b.h), Kind: "raster"})
 	r.height += b.h
-	r.time = m.opts.Clock.Now()
+	m.touch()
 	*ds = dataState{kind: datRaster, c: ds.c, off: ds.off, total: ds.total, buf: ds.buf, rowBytes: rowBytes, keep: keep, rows: kept, dst: &r.img, dstOff: at}
 }
 
@@ -317,6 +317,6 @@ func (m *Model) printGraphics() {
 	r.bands = append(r.bands, b)
 	r.images = append(r.images, Image{Y: int(b.y), X: int(b.x), Width: int(b.w), Height: int(b.h), Kind: "raster"})
 	r.height += b.h
-	r.time = m.opts.Clock.Now()
+	m.touch()
 	g.loaded = false
 }

@@ -6,8 +6,9 @@ import "fmt"
 // Every slice passed is only valid during the call.
 type sink interface {
 	// text is a run of single-byte characters (0x20 and up; in 2-byte
-	// mode only 0x20–0x7F, or one stray 0x80/0xFF).
-	text(p []byte)
+	// mode only 0x20–0x7F, or one stray 0x80/0xFF); ascii says none is
+	// 0x80 or above.
+	text(p []byte, ascii bool)
 	// wide is one 2-byte GB character.
 	wide(lead, trail byte)
 	// control is LF, HT, CR, FF or CAN.
@@ -82,23 +83,24 @@ func (d *decoder) feed(p []byte) {
 					if b >= 0x81 && b <= 0xFE {
 						d.lead, d.state, d.start = b, stTrail, base+int64(i)
 					} else if !d.scan {
-						d.s.text(p[i : i+1])
+						d.s.text(p[i:i+1], false)
 					}
 					i++
 					continue
 				}
-				j := i + 1
+				j, or := i+1, b
 				if d.gb {
 					for j < len(p) && p[j] >= 0x20 && p[j] < 0x80 {
 						j++
 					}
 				} else {
 					for j < len(p) && p[j] >= 0x20 {
+						or |= p[j]
 						j++
 					}
 				}
 				if !d.scan {
-					d.s.text(p[i:j])
+					d.s.text(p[i:j], or < 0x80)
 				}
 				i = j
 				continue

@@ -20,6 +20,7 @@ func (m *Model) initialize() {
 	m.qrModel, m.qrSize, m.qrLevel = 50, 3, 48
 	m.qrData = m.qrData[:0]
 	m.ln.reset()
+	m.ank, m.wlk = m.ankLook(), m.wideLook()
 	if m.faults.paper == "" {
 		m.faults.paper = PaperOK
 	}
@@ -60,6 +61,11 @@ func (m *Model) badParam(c cmd, par []byte, off int64, what string) {
 
 // command executes a command without data.
 func (m *Model) command(c cmd, par []byte, off int64) {
+	m.exec(c, par, off)
+	m.ank, m.wlk = m.ankLook(), m.wideLook()
+}
+
+func (m *Model) exec(c cmd, par []byte, off int64) {
 	if m.off && c != cESCEq {
 		return
 	}
@@ -259,7 +265,7 @@ func (m *Model) drawer(c cmd, par []byte, off int64) {
 	if offMS < on {
 		offMS = on
 	}
-	m.publish("drawer", map[string]any{"pin": pin, "on_ms": on, "off_ms": offMS})
+	m.publish("drawer", func() map[string]any { return map[string]any{"pin": pin, "on_ms": on, "off_ms": offMS} })
 }
 
 // printerID answers GS I n as a Chinese 58/80 mm printer would.
@@ -307,7 +313,9 @@ func (m *Model) realtime(c cmd, par []byte, off int64) {
 		case 1: // pulse: m pin, t·100 ms
 			if (par[1] == 0 || par[1] == 1) && par[2] >= 1 && par[2] <= 8 {
 				pin := 2 + 3*int(par[1])
-				m.publish("drawer", map[string]any{"pin": pin, "on_ms": int(par[2]) * 100, "off_ms": int(par[2]) * 100})
+				m.publish("drawer", func() map[string]any {
+					return map[string]any{"pin": pin, "on_ms": int(par[2]) * 100, "off_ms": int(par[2]) * 100}
+				})
 				return
 			}
 			m.decodeError(off, fmt.Sprintf("DLE DC4 1 %d %d: pin must be 0–1 and time 1–8; ignored", par[1], par[2]))

@@ -142,14 +142,14 @@ func (lk *look) cellHeight() int32 {
 }
 
 // text prints single-byte characters, wrapping at the print area's edge.
-func (m *Model) text(p []byte) {
+func (m *Model) text(p []byte, ascii bool) {
 	if m.off {
 		return
 	}
 	ln := &m.ln
+	lk := &m.ank
 	for len(p) > 0 {
 		m.startLine()
-		lk := m.ankLook()
 		room := (ln.width - ln.x) / lk.adv
 		if room <= 0 {
 			if ln.x == 0 {
@@ -160,13 +160,6 @@ func (m *Model) text(p []byte) {
 		}
 		n := min(int(room), len(p))
 		t0 := int32(len(ln.text))
-		ascii := true
-		for _, b := range p[:n] {
-			if b >= 0x80 {
-				ascii = false
-				break
-			}
-		}
 		if ascii {
 			ln.text = append(ln.text, p[:n]...)
 		} else {
@@ -191,7 +184,7 @@ func (m *Model) wide(lead, trail byte) {
 	}
 	ln := &m.ln
 	m.startLine()
-	lk := m.wideLook()
+	lk := &m.wlk
 	if ln.x+lk.adv > ln.width {
 		if ln.x == 0 {
 			return
@@ -206,12 +199,12 @@ func (m *Model) wide(lead, trail byte) {
 
 // addRun records n characters of look lk whose text starts at t0 in the
 // line's pool, extending the last run when they continue it.
-func (m *Model) addRun(lk look, t0, n int32) {
+func (m *Model) addRun(lk *look, t0, n int32) {
 	ln := &m.ln
 	t1 := int32(len(ln.text))
 	if k := len(ln.runs); k > 0 {
 		u := &ln.runs[k-1]
-		if u.look == lk && u.t1 == t0 && u.x+u.n*u.adv == ln.x {
+		if u.look == *lk && u.t1 == t0 && u.x+u.n*u.adv == ln.x {
 			u.t1 = t1
 			u.n += n
 			ln.x += n * lk.adv
@@ -219,7 +212,7 @@ func (m *Model) addRun(lk look, t0, n int32) {
 			return
 		}
 	}
-	ln.runs = append(ln.runs, run{look: lk, x: ln.x, t0: t0, t1: t1, n: n})
+	ln.runs = append(ln.runs, run{look: *lk, x: ln.x, t0: t0, t1: t1, n: n})
 	ln.x += n * lk.adv
 	ln.h = max(ln.h, lk.cellHeight())
 }
@@ -247,7 +240,9 @@ func (m *Model) printLine(feed int32, record bool) {
 	tb, ib := int32(len(r.text)), int32(len(r.img))
 	hasText := false
 	r.text = append(r.text, ln.text...)
-	r.img = append(r.img, ln.img...)
+	if len(ln.img) > 0 {
+		r.img = append(r.img, ln.img...)
+	}
 	for _, u := range ln.runs {
 		if u.kind == runImage {
 			u.t0, u.t1 = u.t0+ib, u.t1+ib
@@ -262,7 +257,7 @@ func (m *Model) printLine(feed int32, record bool) {
 	rec.imgOnly = !hasText && rec.r1 > rec.r0
 	r.lines = append(r.lines, rec)
 	r.height = min(r.height+adv, int32(m.opts.MaxReceiptDots))
-	r.time = m.opts.Clock.Now()
+	m.touch()
 	ln.reset()
 }
 

@@ -80,6 +80,8 @@ type Model struct {
 	asbLast [4]byte
 
 	st    style
+	ank   look  // how single-byte characters print now: st, worked out
+	wlk   look  // how 2-byte characters print now
 	lnSp  int32 // line spacing in dots
 	align uint8
 	left  int32 // left margin (GS L)
@@ -101,13 +103,14 @@ type Model struct {
 	qrLevel byte
 	qrData  []byte
 
-	ln   lineBuf
-	dat  dataState
-	gfx  graphics // GS ( L graphics buffer
-	roll *roll
-	done []*roll // cut receipts, oldest first
-	kept int     // their cost
-	next int     // id of the next receipt
+	ln    lineBuf
+	dat   dataState
+	gfx   graphics // GS ( L graphics buffer
+	roll  *roll
+	done  []*roll // cut receipts, oldest first
+	spare *roll   // the last evicted receipt, whose pools the next one reuses
+	kept  int     // their cost
+	next  int     // id of the next receipt
 
 	stats    Stats
 	errs     []DecodeError // the last few
@@ -200,7 +203,9 @@ func (m *Model) receiveOffline(p []byte) {
 	m.rxTail += lost
 	m.dropped += lost
 	m.stats.Dropped += lost
-	m.publish("overflow", map[string]any{"dropped": lost, "dropped_total": m.dropped, "buffer": m.profile.ReceiveBuffer})
+	m.publish("overflow", func() map[string]any {
+		return map[string]any{"dropped": lost, "dropped_total": m.dropped, "buffer": m.profile.ReceiveBuffer}
+	})
 }
 
 // goOffline starts scanning ahead: from here the host's bytes are kept,
@@ -261,9 +266,10 @@ func (m *Model) flush() {
 
 func (m *Model) reply(b ...byte) { m.out = append(m.out, b...) }
 
-func (m *Model) publish(kind string, detail map[string]any) {
+// publish builds the event's detail only when there is a bus to take it.
+func (m *Model) publish(kind string, detail func() map[string]any) {
 	if m.bus != nil {
-		m.bus.Publish(Device, kind, detail)
+		m.bus.Publish(Device, kind, detail())
 	}
 }
 
@@ -283,7 +289,7 @@ func (m *Model) decodeError(off int64, msg string) {
 	m.errs = append(m.errs, DecodeError{Offset: off, Msg: msg})
 	m.feedErrs++
 	if m.feedErrs <= maxEventsPerFeed {
-		m.publish("decode-error", map[string]any{"offset": off, "error": msg})
+		m.publish("decode-error", func() map[string]any { return map[string]any{"offset": off, "error": msg} })
 	}
 }
 

@@ -19,7 +19,7 @@ const (
 type Receipt struct {
 	ID int `json:"id"`
 	// Time is when the receipt was cut; for the one in the printer, when
-	// something was last printed on it.
+	// printing on it began.
 	Time     time.Time `json:"time"`
 	Cut      string    `json:"cut"`
 	Width    int       `json:"width"`  // dots
@@ -112,10 +112,28 @@ func (r *roll) cost() int {
 
 func (r *roll) empty() bool { return r.height == 0 && len(r.lines) == 0 && len(r.bands) == 0 }
 
+// newRoll starts the next receipt, on the pools of the last one evicted
+// if there is one: a printer printing for days keeps reusing the same
+// memory.
 func (m *Model) newRoll() *roll {
 	r := &roll{id: m.next}
 	m.next++
+	if s := m.spare; s != nil {
+		m.spare = nil
+		clear(s.bands) // they hold slices
+		r.text, r.runs, r.lines, r.img, r.bands = s.text[:0], s.runs[:0], s.lines[:0], s.img[:0], s.bands[:0]
+		r.qr, r.barcodes, r.images = s.qr[:0], s.barcodes[:0], s.images[:0]
+	}
 	return r
+}
+
+// touch notes that something reached the paper: the first time stamps
+// the receipt (reading the clock for every line would cost more than
+// printing it).
+func (m *Model) touch() {
+	if m.roll.time.IsZero() {
+		m.roll.time = m.opts.Clock.Now()
+	}
 }
 
 // fit makes room for h more dots of paper on the current receipt: one
@@ -137,7 +155,7 @@ func (m *Model) advance(h int32) {
 	}
 	m.fit(h)
 	m.roll.height = min(m.roll.height+h, int32(m.opts.MaxReceiptDots))
-	m.roll.time = m.opts.Clock.Now()
+	m.touch()
 }
 
 // cut ends the current receipt. A cut with nothing printed or fed since
@@ -153,11 +171,22 @@ func (m *Model) cut(kind string) {
 	m.kept += r.cost()
 	m.stats.Receipts++
 	m.roll = m.newRoll()
-	m.publish("receipt", map[string]any{"id": r.id, "lines": len(r.lines), "cut": kind, "qr": len(r.qr), "barcodes": len(r.barcodes)})
+	if m.roll.text == nil {
+		// Slips tend to look alike: the next one's pools start the size
+		// of this one's, so printing it does not regrow them line by line.
+		m.roll.text = make([]byte, 0, len(r.text))
+		m.roll.runs = make([]run, 0, len(r.runs))
+		m.roll.lines = make([]lineRec, 0, len(r.lines))
+	}
+	m.publish("receipt", func() map[string]any {
+		return map[string]any{"id": r.id, "lines": len(r.lines), "cut": kind, "qr": len(r.qr), "barcodes": len(r.barcodes)}
+	})
 	for len(m.done) > 1 && (len(m.done) > m.opts.MaxReceipts || m.kept > m.opts.MaxKeptBytes) {
 		m.kept -= m.done[0].cost()
-		m.done[0] = nil
-		m.done = m.done[1:]
+		m.spare = m.done[0]
+		copy(m.done, m.done[1:])
+		m.done[len(m.done)-1] = nil
+		m.done = m.done[:len(m.done)-1]
 		m.stats.Evicted++
 	}
 }

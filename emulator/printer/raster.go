@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"image/png"
 	mbits "math/bits"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/posemu/posemu/emulator/font"
@@ -32,9 +31,8 @@ type glyphKey struct {
 }
 
 // glyphCache fits Unifont glyphs to the printer's cells once per
-// character. It is shared by renders that run outside the model's lock.
+// character. It is used under the model's lock.
 type glyphCache struct {
-	mu   sync.Mutex
 	face *font.Face
 	m    map[glyphKey]*cellGlyph
 }
@@ -53,8 +51,6 @@ func cellSize(f uint8) (w, h int) {
 }
 
 func (c *glyphCache) get(r rune, f uint8) *cellGlyph {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	k := glyphKey{r, f}
 	if g := c.m[k]; g != nil {
 		return g
@@ -266,17 +262,12 @@ func (m *Model) drawHRI(c *canvas, b *band, y int) {
 // black dots on white.
 func (m *Model) Raster(id int) (*image.Paletted, error) {
 	m.mu.Lock()
+	defer m.mu.Unlock()
+	// Drawn under the lock: an evicted receipt's memory is reused.
 	r := m.find(id)
 	if r == nil {
-		m.mu.Unlock()
 		return nil, fmt.Errorf("receipt %d: %w", id, ErrNoReceipt)
 	}
-	if r.cut == CutNone {
-		// Still being printed on: drawn under the lock.
-		defer m.mu.Unlock()
-		return m.render(r), nil
-	}
-	m.mu.Unlock()
 	return m.render(r), nil
 }
 

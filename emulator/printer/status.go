@@ -104,9 +104,11 @@ func (m *Model) setFaults(change func(*faults)) {
 		case before.offline() && !after.offline():
 			m.resume()
 		}
-		m.publish("status", map[string]any{
-			"online": !after.offline(), "paper": after.paper, "cover_open": after.cover,
-			"cutter_jammed": after.cutter, "drawer_open": after.drawer, "buffered": len(m.rx),
+		m.publish("status", func() map[string]any {
+			return map[string]any{
+				"online": !after.offline(), "paper": after.paper, "cover_open": after.cover,
+				"cutter_jammed": after.cutter, "drawer_open": after.drawer, "buffered": len(m.rx),
+			}
 		})
 		m.statusChanged()
 	}

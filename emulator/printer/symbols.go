@@ -70,7 +70,7 @@ func (m *Model) barcode(sys byte, data []byte, off int64) {
 	r.barcodes = append(r.barcodes, bc)
 	r.extra += len(sym.bars) + 2*len(sym.text)
 	r.height = min(r.height+h, int32(m.opts.MaxReceiptDots))
-	r.time = m.opts.Clock.Now()
+	m.touch()
 }
 
 // qrFunction is a GS ( k function other than storing data.
@@ -179,5 +179,5 @@ func (m *Model) printQR(data []byte, size int32, level byte, off int64) {
 	r.qr = append(r.qr, string(data))
 	r.extra += len(mods) + len(data)
 	r.height = min(r.height+w, int32(m.opts.MaxReceiptDots))
-	r.time = m.opts.Clock.Now()
+	m.touch()
 }
