@@ -55,14 +55,19 @@ type rig struct {
 // newRig starts the emulator and the platform simulator, not the app.
 func newRig() *rig {
 	r := &rig{clk: clock.NewVirtual(start), state: GinkgoT().TempDir()}
-	emu, err := emulator.New(emulator.Config{DevDir: GinkgoT().TempDir()})
-	Expect(err).NotTo(HaveOccurred())
-	r.emu = emu
-	DeferCleanup(func() { Expect(emu.Close()).To(Succeed()) })
+	r.emu = newEmulator()
 	r.startSim(hostsim.Options{Clock: r.clk, SameDayBills: true})
 	r.cfg = config.Default()
 	r.cfg.StateDir = r.state
 	return r
+}
+
+// newEmulator starts the emulated hardware until the spec ends.
+func newEmulator() *emulator.Emulator {
+	emu, err := emulator.New(emulator.Config{DevDir: GinkgoT().TempDir()})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() { Expect(emu.Close()).To(Succeed()) })
+	return emu
 }
 
 func (r *rig) startSim(o hostsim.Options) {
