@@ -22,12 +22,17 @@ import (
 	"github.com/posemu/posemu/emulator"
 	"github.com/posemu/posemu/emulator/control"
 	"github.com/posemu/posemu/emulator/hostsim"
+	"github.com/posemu/posemu/emulator/usbip"
 	"github.com/posemu/posemu/profile"
 )
 
 // DefaultListen is where the control API listens unless --listen says
 // otherwise.
 const DefaultListen = "127.0.0.1:7070"
+
+// DefaultUSBIP is where the USB/IP server listens unless --usbip says
+// otherwise: usbipd's port, so `usbip list -r 127.0.0.1` finds it.
+const DefaultUSBIP = "127.0.0.1:3240"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -45,6 +50,7 @@ type options struct {
 
 	host      string // payment gateway (emulator/hostsim) address
 	hostState string
+	usbip     string // USB/IP server address, "" for none
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -56,6 +62,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.listen, "listen", DefaultListen, "control API address, loopback only (port 0 picks a free one)")
 	fs.StringVar(&o.host, "host", hostsim.DefaultAddr, "payment gateway (Alipay simulator) address, loopback only (port 0 picks a free one)")
 	fs.StringVar(&o.hostState, "host-state", "", "file that keeps the payment simulator's trades across restarts (default: memory only)")
+	fs.StringVar(&o.usbip, "usbip", DefaultUSBIP, "USB/IP server exporting the printer as a USB device, loopback only (port 0 picks a free one; \"\" turns it off)")
 	fs.BoolVar(&o.noApp, "no-app", false, "emulated hardware only, without the terminal application")
 	fs.BoolVar(&o.json, "json", false, "print the device map as one JSON line on stdout once ready")
 	fs.Usage = func() {
@@ -100,8 +107,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := hostsim.CheckLoopback(o.host); err != nil {
 		return fail("%v", err)
 	}
-	emu, err := emulator.New(emulator.Config{Profile: prof, DevDir: o.devdir})
+	if o.usbip != "" {
+		if err := usbip.CheckLoopback(o.usbip); err != nil {
+			return fail("%v", err)
+		}
+	}
+	emu, err := emulator.New(emulator.Config{Profile: prof, DevDir: o.devdir, USBIP: o.usbip, Log: log})
 	if err != nil {
+		if o.usbip != "" && errors.Is(err, syscall.EADDRINUSE) && strings.HasPrefix(err.Error(), "USB/IP") {
+			return fail("USB/IP: %s is already in use (another posemu, or usbipd?); try --usbip 127.0.0.1:0", o.usbip)
+		}
 		return fail("%v", err)
 	}
 	defer func() {
@@ -171,6 +186,11 @@ func printHuman(w io.Writer, m emulator.DeviceMap, mapPath string, noApp bool) {
 	tw.Flush()
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Control API: %s  (docs/control-api.md)\n", m.ControlAPI)
+	if m.USBIP != nil {
+		for _, d := range m.USBIP.Devices {
+			fmt.Fprintf(w, "USB/IP:      %s exports the %s %s:%s as bus id %s  (%s; docs/usbip.md)\n", m.USBIP.Addr, d.Class, d.VID, d.PID, d.BusID, d.Address)
+		}
+	}
 	if m.PaymentGateway != "" {
 		fmt.Fprintf(w, "Payment gateway: %s  (Alipay simulator, docs/hostsim.md)\n", m.PaymentGateway)
 	}

@@ -88,7 +88,11 @@ func checkMap(line, devdir string) emulator.DeviceMap {
 	Expect(json.Unmarshal([]byte(line), &m)).To(Succeed(), "line: %s", line)
 	Expect(m.DevDir).To(Equal(devdir))
 	Expect(m.Profile).To(Equal("lakala-default"))
-	Expect(m.Devices).To(HaveLen(5))
+	Expect(m.Devices).To(HaveLen(len(emulator.DeviceNames())+1), "the pty devices and usb-printer")
+	Expect(m.USBIP).NotTo(BeNil())
+	Expect(m.USBIP.Addr).To(MatchRegexp(`^127\.0\.0\.1:\d+$`))
+	Expect(m.USBIP.Addr).NotTo(HaveSuffix(":0"))
+	Expect(m.Devices[emulator.USBPrinter].Transport).To(Equal("usbip"))
 	for _, name := range emulator.DeviceNames() {
 		d := m.Devices[name]
 		Expect(d.Link).To(Equal(filepath.Join(devdir, name)))
@@ -114,7 +118,7 @@ var _ = Describe("posemu", func() {
 	})
 
 	It("prints the device map as one JSON line, runs until cancelled, and leaves nothing behind", func() {
-		s := start("--json", "--no-app", "--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--devdir", devdir)
+		s := start("--json", "--no-app", "--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--usbip", "127.0.0.1:0", "--devdir", devdir)
 		checkMap(s.line(), devdir)
 		Consistently(s.lines, 50*time.Millisecond).ShouldNot(Receive(), "one line only")
 		s.cancel()
@@ -125,7 +129,7 @@ var _ = Describe("posemu", func() {
 
 	It("empties a device directory it did not create", func() {
 		Expect(os.Mkdir(devdir, 0o700)).To(Succeed())
-		s := start("--json", "--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--devdir", devdir)
+		s := start("--json", "--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--usbip", "127.0.0.1:0", "--devdir", devdir)
 		checkMap(s.line(), devdir)
 		s.cancel()
 		Eventually(s.exit, 10*time.Second).Should(Receive(Equal(0)))
@@ -135,7 +139,7 @@ var _ = Describe("posemu", func() {
 	})
 
 	It("prints a table for a person", func() {
-		s := start("--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--devdir", devdir)
+		s := start("--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--usbip", "127.0.0.1:0", "--devdir", devdir)
 		var out []string
 		for {
 			line := s.line()
@@ -151,6 +155,7 @@ var _ = Describe("posemu", func() {
 		Expect(text).To(MatchRegexp(`(?m)^keypad\s+/dev/pts/\d+\s+` + filepath.Join(devdir, "keypad") + `\s+115200$`))
 		Expect(text).To(MatchRegexp(`(?m)^custdisplay\s+/dev/pts/\d+\s+\S+\s+9600$`))
 		Expect(text).To(MatchRegexp(`Control API: http://127\.0\.0\.1:\d+`))
+		Expect(text).To(MatchRegexp(`USB/IP:\s+127\.0\.0\.1:\d+ exports the printer 04b8:0202 as bus id 1-1`))
 		Expect(text).To(ContainSubstring("Device map:  " + filepath.Join(devdir, "devices.json")))
 	})
 
@@ -171,7 +176,7 @@ var _ = Describe("posemu", func() {
 			Expect(err).NotTo(HaveOccurred())
 			bad := strings.Replace(string(data), "  width: 320", "  width: 10", 1)
 			Expect(os.WriteFile(file, []byte(bad), 0o600)).To(Succeed())
-			Expect(runErr("--profile", file, "--devdir", devdir, "--listen", "127.0.0.1:0", "--host", "127.0.0.1:0")).To(
+			Expect(runErr("--profile", file, "--devdir", devdir, "--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--usbip", "127.0.0.1:0")).To(
 				MatchRegexp(`^posemu: ` + file + `:\d+:\d+: lcd\.width: 10 is out of range 64–1280 pixels$`))
 			Expect(devdir).NotTo(BeAnExistingFile())
 		})
@@ -185,19 +190,29 @@ var _ = Describe("posemu", func() {
 			Expect(err).NotTo(HaveOccurred())
 			defer l.Close()
 			addr := l.Addr().String()
-			Expect(runErr("--listen", addr, "--host", "127.0.0.1:0", "--devdir", devdir)).To(Equal(
+			Expect(runErr("--listen", addr, "--host", "127.0.0.1:0", "--usbip", "127.0.0.1:0", "--devdir", devdir)).To(Equal(
 				"posemu: control API: " + addr + " is already in use (another posemu?); try --listen 127.0.0.1:0"))
 			Expect(devdir).NotTo(BeAnExistingFile())
 		})
 
+		It("on a USB/IP address that is not loopback, or in use", func() {
+			Expect(runErr("--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--usbip", "0.0.0.0:3240", "--devdir", devdir)).To(ContainSubstring("the USB/IP server is loopback only"))
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			Expect(err).NotTo(HaveOccurred())
+			defer l.Close()
+			Expect(runErr("--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--usbip", l.Addr().String(), "--devdir", devdir)).To(Equal(
+				"posemu: USB/IP: " + l.Addr().String() + " is already in use (another posemu, or usbipd?); try --usbip 127.0.0.1:0"))
+			Expect(devdir).NotTo(BeAnExistingFile())
+		})
+
 		It("on a listen address that is not loopback", func() {
-			Expect(runErr("--listen", "0.0.0.0:7070", "--host", "127.0.0.1:0", "--devdir", devdir)).To(ContainSubstring("is not loopback"))
+			Expect(runErr("--listen", "0.0.0.0:7070", "--host", "127.0.0.1:0", "--usbip", "127.0.0.1:0", "--devdir", devdir)).To(ContainSubstring("is not loopback"))
 		})
 
 		It("on a device directory another posemu uses", func() {
-			s := start("--json", "--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--devdir", devdir)
+			s := start("--json", "--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--usbip", "127.0.0.1:0", "--devdir", devdir)
 			s.line()
-			Expect(runErr("--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--devdir", devdir)).To(ContainSubstring("is in use by another posemu (pid "))
+			Expect(runErr("--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--usbip", "127.0.0.1:0", "--devdir", devdir)).To(ContainSubstring("is in use by another posemu (pid "))
 			Expect(filepath.Join(devdir, "lcd")).To(BeAnExistingFile(), "the running one keeps its devices")
 		})
 
@@ -212,7 +227,7 @@ var _ = Describe("posemu", func() {
 		out, err := build.CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), "%s", out)
 
-		cmd := exec.Command(bin, "--json", "--no-app", "--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--devdir", devdir)
+		cmd := exec.Command(bin, "--json", "--no-app", "--listen", "127.0.0.1:0", "--host", "127.0.0.1:0", "--usbip", "127.0.0.1:0", "--devdir", devdir)
 		stdout, err := cmd.StdoutPipe()
 		Expect(err).NotTo(HaveOccurred())
 		stderr := &lockedBuffer{}
