@@ -111,9 +111,9 @@ func (c *Console) Ask(ctx context.Context, question string) (bool, error) {
 func yes(a string) bool { return strings.EqualFold(a, "y") || strings.EqualFold(a, "yes") }
 func no(a string) bool  { return strings.EqualFold(a, "n") || strings.EqualFold(a, "no") }
 
-// askCheck asks the operator to confirm what a check step expects, and
+// AskCheck asks the operator to confirm what a check step expects, and
 // fails the step on "no".
-func (r *Run) askCheck(question string) error {
+func (r *Run) AskCheck(question string) error {
 	op := r.Operator()
 	if op == nil {
 		return errors.New("this target has no operator to ask")
@@ -128,8 +128,8 @@ func (r *Run) askCheck(question string) error {
 	return nil
 }
 
-// askDo asks the operator to do something and waits until they have.
-func (r *Run) askDo(instruction string) error {
+// AskDo asks the operator to do something and waits until they have.
+func (r *Run) AskDo(instruction string) error {
 	op := r.Operator()
 	if op == nil {
 		return errors.New("this target has no operator to ask")

@@ -27,6 +27,10 @@ type Def[T any] struct {
 	Physical func(r *Run, p *T) error
 	// NotOnHardware says why the step cannot run on a physical terminal.
 	NotOnHardware string
+	// Hardware says, for the docs, how Physical differs from Emulator
+	// (an operator prompt, say); "" means it does the same through the
+	// drivers on the station's addresses.
+	Hardware string
 	// Needs, when set, is the part the emulator runner waits for ("the
 	// ESC/POS printer model"): the step loads and is in the schema, but on
 	// the emulator (and on hardware too, without a Physical runner) a
@@ -40,9 +44,9 @@ type Def[T any] struct {
 
 // StepDef is a registered step, its parameter type erased.
 type StepDef struct {
-	Name, Area, Summary, Example string
-	NotOnHardware, Needs         string
-	Listen                       []string
+	Name, Area, Summary, Example   string
+	NotOnHardware, Hardware, Needs string
+	Listen                         []string
 
 	params   reflect.Type
 	emulator func(*Run, any) error
@@ -92,7 +96,7 @@ func Register[T any](d Def[T]) {
 		panic(fmt.Sprintf("harness.Register: step %q: parameters must be a struct, not %s", d.Name, t))
 	}
 	sd := &StepDef{Name: d.Name, Area: d.Area, Summary: d.Summary, Example: d.Example,
-		NotOnHardware: d.NotOnHardware, Needs: d.Needs, Listen: d.Listen, params: t}
+		NotOnHardware: d.NotOnHardware, Hardware: d.Hardware, Needs: d.Needs, Listen: d.Listen, params: t}
 	if d.Emulator != nil {
 		sd.emulator = func(r *Run, p any) error { return d.Emulator(r, p.(*T)) }
 	}

@@ -126,8 +126,9 @@ func init() {
 	})
 	Register(Def[ExpectCustomerDisplayStep]{
 		Name: "expect_customer_display", Area: "customer display",
-		Summary: "the customer display shows this text",
-		Example: `- expect_customer_display: {line: 2, equals: "           CNY 12.50"}`,
+		Hardware: "asks the operator whether the customer display shows it (y/n)",
+		Summary:  "the customer display shows this text",
+		Example:  `- expect_customer_display: {line: 2, equals: "           CNY 12.50"}`,
 		Emulator: func(r *Run, s *ExpectCustomerDisplayStep) error {
 			m := r.Emulator().CustDisplay()
 			return r.Await(r.Timeout(s.Timeout), "the customer display to show "+s.describe(), func() (bool, string) {
@@ -136,7 +137,7 @@ func init() {
 			})
 		},
 		Physical: func(r *Run, s *ExpectCustomerDisplayStep) error {
-			return r.askCheck("Does the customer display show " + s.describe() + "?")
+			return r.AskCheck("Does the customer display show " + s.describe() + "?")
 		},
 	})
 }

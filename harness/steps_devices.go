@@ -109,20 +109,21 @@ func init() {
 	})
 	Register(Def[OperatorStep]{
 		Name: "operator", Area: "operator",
-		Summary: "ask the person at a physical terminal to do or confirm something (logged on the emulator)",
-		Example: `- operator: "Load a new paper roll"`,
+		Hardware: "prints the instruction and waits for Enter; asks the question and fails on n",
+		Summary:  "ask the person at a physical terminal to do or confirm something (logged on the emulator)",
+		Example:  `- operator: "Load a new paper roll"`,
 		Emulator: func(r *Run, s *OperatorStep) error {
 			r.Logf("operator step (nothing to do on the emulator): %s%s", s.Do, s.Ask)
 			return nil
 		},
 		Physical: func(r *Run, s *OperatorStep) error {
 			if s.Do != "" {
-				if err := r.askDo(s.Do); err != nil {
+				if err := r.AskDo(s.Do); err != nil {
 					return err
 				}
 			}
 			if s.Ask != "" {
-				return r.askCheck(s.Ask)
+				return r.AskCheck(s.Ask)
 			}
 			return nil
 		},

@@ -172,10 +172,11 @@ func init() {
 	})
 	Register(Def[ExpectScreenStep]{
 		Name: "expect_screen", Area: "display",
+		Hardware: "asks the operator whether the screen shows it (y/n)",
 		Summary:  "the operator display shows text (contains, regex, a row, all lines) or matches a golden PNG",
 		Example:  `- expect_screen: {contains: "确认", timeout: 2s}`,
 		Emulator: expectScreen,
-		Physical: func(r *Run, s *ExpectScreenStep) error { return r.askCheck(s.question()) },
+		Physical: func(r *Run, s *ExpectScreenStep) error { return r.AskCheck(s.question()) },
 	})
 }
 

@@ -133,6 +133,7 @@ func (s *ExpectScanStep) Validate() error {
 func init() {
 	Register(Def[PressStep]{
 		Name: "press", Area: "keys",
+		Hardware: "asks the operator to press the keys; when a later step reads the keypad, the keys are checked as they arrive through the driver",
 		Summary:  "press keys on the keypad",
 		Example:  `- press: "12.50 ENTER"`,
 		Emulator: func(r *Run, s *PressStep) error { return r.Emulator().Keypad().Press(s.Keys...) },
@@ -140,6 +141,7 @@ func init() {
 	})
 	Register(Def[TypeAmountStep]{
 		Name: "type_amount", Area: "keys",
+		Hardware: "asks the operator to type the amount and ENTER, checked as press is",
 		Summary:  "type an amount on the keypad and press ENTER",
 		Example:  `- type_amount: "12.50"`,
 		Emulator: func(r *Run, s *TypeAmountStep) error { return r.Emulator().Keypad().Press(s.keys()...) },
@@ -147,6 +149,7 @@ func init() {
 	})
 	Register(Def[ScanStep]{
 		Name: "scan", Area: "scanner",
+		Hardware: "asks the operator to scan the code (from a test card); checked through the scanner driver when a later step reads it",
 		Summary:  "present a code (a buyer's payment code) to the scanner",
 		Example:  `- scan: "286612345678901234"`,
 		Emulator: func(r *Run, s *ScanStep) error { return r.Emulator().Scanner().Scan(s.Code) },
@@ -174,7 +177,7 @@ func (r *Run) handPress(keys Keys) error {
 	instr := "Press on the terminal's keypad: " + keys.String()
 	app := r.App()
 	if app == nil || !app.Listening(DevKeypad) {
-		return r.askDo(instr)
+		return r.AskDo(instr)
 	}
 	r.Operator().Tell(instr)
 	return r.Await(r.promptTimeout(), "the keys "+keys.String(), func() (bool, string) {
@@ -192,7 +195,7 @@ func handScan(r *Run, s *ScanStep) error {
 	instr := fmt.Sprintf("Scan the code %s with the terminal's scanner", s.Code)
 	app := r.App()
 	if app == nil || !app.Listening(DevScanner) {
-		return r.askDo(instr)
+		return r.AskDo(instr)
 	}
 	r.Operator().Tell(instr)
 	return r.Await(r.promptTimeout(), "the scan of "+s.Code, func() (bool, string) {

@@ -83,14 +83,15 @@ func (s *ExpectTradeStep) Validate() error {
 func init() {
 	Register(Def[BuyerStep]{
 		Name: "buyer", Area: "payment",
-		Summary: "the buyer confirms (enters the password) or declines a payment waiting for them",
-		Example: `- buyer: {code: "286612345678901234", confirm: true}`,
-		Needs:   needHostSim,
+		Hardware: "asks the operator to confirm or decline on the buyer's phone",
+		Summary:  "the buyer confirms (enters the password) or declines a payment waiting for them",
+		Example:  `- buyer: {code: "286612345678901234", confirm: true}`,
+		Needs:    needHostSim,
 		Physical: func(r *Run, s *BuyerStep) error {
 			if *s.Confirm {
-				return r.askDo("On the buyer's phone (code " + s.Code + "), confirm the payment")
+				return r.AskDo("On the buyer's phone (code " + s.Code + "), confirm the payment")
 			}
-			return r.askDo("On the buyer's phone (code " + s.Code + "), decline the payment")
+			return r.AskDo("On the buyer's phone (code " + s.Code + "), decline the payment")
 		},
 	})
 	Register(Def[HostFault]{

@@ -138,22 +138,24 @@ type TearOffStep struct{}
 func init() {
 	Register(Def[PrinterState]{
 		Name: "printer", Area: "printer",
-		Summary: "change the printer's paper, cover or cutter state",
-		Example: `- printer: {paper: out}`,
-		Needs:   needPrinterModel,
+		Hardware: "asks the operator to do it (take the roll out, open the cover, …)",
+		Summary:  "change the printer's paper, cover or cutter state",
+		Example:  `- printer: {paper: out}`,
+		Needs:    needPrinterModel,
 		Physical: func(r *Run, s *PrinterState) error {
-			return r.askDo(capitalise(strings.Join(s.instructions(), ", then ")))
+			return r.AskDo(capitalise(strings.Join(s.instructions(), ", then ")))
 		},
 	})
 	Register(Def[TearOffStep]{
 		Name: "tear_off", Area: "printer",
-		Summary: "tear off the printed paper; later receipt checks see only what prints next",
-		Example: `- tear_off: {}`,
+		Hardware: "asks the operator to tear off the paper",
+		Summary:  "tear off the printed paper; later receipt checks see only what prints next",
+		Example:  `- tear_off: {}`,
 		Emulator: func(r *Run, _ *TearOffStep) error {
 			r.Emulator().Printer().TearOff()
 			return nil
 		},
-		Physical: func(r *Run, _ *TearOffStep) error { return r.askDo("Tear off the printed paper") },
+		Physical: func(r *Run, _ *TearOffStep) error { return r.AskDo("Tear off the printed paper") },
 	})
 	print := func(r *Run, s *PrintStep) error {
 		b, err := escposText(s.Lines, s.Cut)
@@ -179,11 +181,12 @@ func init() {
 	})
 	Register(Def[ExpectReceiptStep]{
 		Name: "expect_receipt", Area: "printer",
-		Summary: "the receipt printed since the last tear_off has these lines, QR code or looks",
-		Example: `- expect_receipt: {contains: ["合计", "12.50"], in_order: true}`,
-		Needs:   needPrinterModel,
+		Hardware: "asks the operator whether the receipt shows the texts",
+		Summary:  "the receipt printed since the last tear_off has these lines, QR code or looks",
+		Example:  `- expect_receipt: {contains: ["合计", "12.50"], in_order: true}`,
+		Needs:    needPrinterModel,
 		Physical: func(r *Run, s *ExpectReceiptStep) error {
-			return r.askCheck(fmt.Sprintf("Does the receipt show %s?", strings.Join(quoteAll(s.Contains), " then ")))
+			return r.AskCheck(fmt.Sprintf("Does the receipt show %s?", strings.Join(quoteAll(s.Contains), " then ")))
 		},
 	})
 	Register(Def[ExpectNoReceiptStep]{

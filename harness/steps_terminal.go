@@ -37,23 +37,25 @@ func (s *ExpectJournalStep) Validate() error {
 func init() {
 	Register(Def[SignOnStep]{
 		Name: "sign_on", Area: "terminal",
-		Summary: "an operator signs on to the terminal application",
-		Example: `- sign_on: {operator: "01", password: "${op_password}"}`,
-		Needs:   needTerminal,
+		Hardware: "asks the operator to sign on",
+		Summary:  "an operator signs on to the terminal application",
+		Example:  `- sign_on: {operator: "01", password: "${op_password}"}`,
+		Needs:    needTerminal,
 		Physical: func(r *Run, s *SignOnStep) error {
-			return r.askDo("Sign on as operator " + s.Operator + " (password from the station sheet)")
+			return r.AskDo("Sign on as operator " + s.Operator + " (password from the station sheet)")
 		},
 	})
 	Register(Def[RestartAppStep]{
 		Name: "restart_app", Area: "terminal",
-		Summary: "kill the terminal application (a power cut, unless graceful) and start it again",
-		Example: `- restart_app: {}`,
-		Needs:   needTerminal,
+		Hardware: "asks the operator to power-cycle (or restart) the terminal",
+		Summary:  "kill the terminal application (a power cut, unless graceful) and start it again",
+		Example:  `- restart_app: {}`,
+		Needs:    needTerminal,
 		Physical: func(r *Run, s *RestartAppStep) error {
 			if s.Graceful {
-				return r.askDo("Restart the terminal from its menu and wait for the idle screen")
+				return r.AskDo("Restart the terminal from its menu and wait for the idle screen")
 			}
-			return r.askDo("Pull the terminal's power, plug it back in and wait for the idle screen")
+			return r.AskDo("Pull the terminal's power, plug it back in and wait for the idle screen")
 		},
 	})
 	Register(Def[ExpectJournalStep]{
