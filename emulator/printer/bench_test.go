@@ -3,8 +3,6 @@ package printer_test
 import (
 	"bytes"
 	"fmt"
-	"image"
-	"image/png"
 	"testing"
 
 	"github.com/posemu/posemu/emulator/printer"
@@ -66,31 +64,3 @@ func BenchmarkDecodeText(b *testing.B) { benchDecode(b, textReceipt()) }
 
 // BenchmarkDecodeImage is the throughput on image-heavy slips.
 func BenchmarkDecodeImage(b *testing.B) { benchDecode(b, imageReceipt()) }
-
-// BenchmarkRenderPNG draws and encodes a text slip with a QR code and a
-// barcode, as GET /api/v1/printer/receipts/{id}.png does the first time.
-func BenchmarkRenderPNG(b *testing.B) {
-	p := printer.New(profile.Default().Printer, nil, nil)
-	slip := textReceipt()
-	slip = append(slip[:len(slip)-3], cat(qrPayload("https://qr.alipay.com/bax03431ljhokirwl38f00a7"), qrPrint,
-		[]byte{0x1D, 0x48, 0x02, 0x1D, 0x6B, 73, 8}, "{B000123", partCut)...)
-	p.Feed(slip)
-	id := p.Receipts()[0].ID
-	b.ReportAllocs()
-	for b.Loop() {
-		img, err := p.Raster(id)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := encodePNGForBench(img); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "receipts/s")
-}
-
-func encodePNGForBench(img image.Image) ([]byte, error) {
-	var buf bytes.Buffer
-	err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img)
-	return buf.Bytes(), err
-}

@@ -1,12 +1,10 @@
 package printer
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	mbits "math/bits"
 	"unicode/utf8"
 
@@ -299,13 +297,4 @@ func (m *Model) PNG(id int) ([]byte, error) {
 		m.mu.Unlock()
 	}
 	return data, nil
-}
-
-func encodePNG(img image.Image) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, img); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
