@@ -51,6 +51,7 @@ type options struct {
 	host      string // payment gateway (emulator/hostsim) address
 	hostState string
 	usbip     string // USB/IP server address, "" for none
+	appState  string // the terminal application's journal directory
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -64,6 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.hostState, "host-state", "", "file that keeps the payment simulator's trades across restarts (default: memory only)")
 	fs.StringVar(&o.usbip, "usbip", DefaultUSBIP, "USB/IP server exporting the printer as a USB device, loopback only (port 0 picks a free one; \"\" turns it off)")
 	fs.BoolVar(&o.noApp, "no-app", false, "emulated hardware only, without the terminal application")
+	fs.StringVar(&o.appState, "app-state", "", "state directory of the terminal application's journal (default: $XDG_STATE_HOME/posemu/terminal)")
 	fs.BoolVar(&o.json, "json", false, "print the device map as one JSON line on stdout once ready")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: posemu [flags]\n\nStarts the virtual POS terminal and prints where every device is.\n\nflags:\n")
@@ -154,7 +156,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		printHuman(stdout, m, emu.MapPath(), o.noApp)
 	}
-	log.Info("posemu ready", "profile", m.Profile, "devdir", m.DevDir, "control_api", url, "hardware_only", true)
+	log.Info("posemu ready", "profile", m.Profile, "devdir", m.DevDir, "control_api", url, "hardware_only", o.noApp)
+	if !o.noApp {
+		defer startTerminal(ctx, o, emu, prof, m.PaymentGateway, log)()
+	}
 
 	if err := <-served; err != nil {
 		log.Error("control API stopped", "err", err)
@@ -171,7 +176,7 @@ func printHuman(w io.Writer, m emulator.DeviceMap, mapPath string, noApp bool) {
 	if noApp {
 		fmt.Fprintln(w, "Hardware only (--no-app): drive the devices with your own code or the control API.")
 	} else {
-		fmt.Fprintln(w, "Hardware only: the terminal application is not part of posemu yet; drive the devices with your own code or the control API.")
+		fmt.Fprintln(w, "The terminal application runs on these devices: sign on as operator 01, password 0000 (TEST credentials; --no-app leaves it out).")
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
