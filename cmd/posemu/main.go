@@ -65,7 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.hostState, "host-state", "", "file that keeps the payment simulator's trades across restarts (default: memory only)")
 	fs.StringVar(&o.usbip, "usbip", DefaultUSBIP, "USB/IP server exporting the printer as a USB device, loopback only (port 0 picks a free one; \"\" turns it off)")
 	fs.BoolVar(&o.noApp, "no-app", false, "emulated hardware only, without the terminal application")
-	fs.StringVar(&o.appState, "app-state", "", "state directory of the terminal application's journal (default: $XDG_STATE_HOME/posemu/terminal)")
+	fs.StringVar(&o.appState, "app-state", "", "directory that keeps the terminal application's journal across restarts (default: a temporary one; pair with --host-state)")
 	fs.BoolVar(&o.json, "json", false, "print the device map as one JSON line on stdout once ready")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: posemu [flags]\n\nStarts the virtual POS terminal and prints where every device is.\n\nflags:\n")

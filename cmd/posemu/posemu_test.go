@@ -150,7 +150,7 @@ var _ = Describe("posemu", func() {
 		}
 		text := strings.Join(out, "\n")
 		Expect(text).To(ContainSubstring("profile lakala-default"))
-		Expect(text).To(ContainSubstring("Hardware only"))
+		Expect(text).To(ContainSubstring("The terminal application runs on these devices"))
 		Expect(text).To(MatchRegexp(`(?m)^DEVICE\s+PATH\s+LINK\s+BAUD$`))
 		Expect(text).To(MatchRegexp(`(?m)^keypad\s+/dev/pts/\d+\s+` + filepath.Join(devdir, "keypad") + `\s+115200$`))
 		Expect(text).To(MatchRegexp(`(?m)^custdisplay\s+/dev/pts/\d+\s+\S+\s+9600$`))

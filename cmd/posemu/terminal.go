@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"os"
-	"path/filepath"
 
 	"github.com/posemu/posemu/emulator"
 	"github.com/posemu/posemu/profile"
@@ -21,7 +20,16 @@ func startTerminal(ctx context.Context, o options, emu *emulator.Emulator, prof 
 	cfg := config.Default()
 	cfg.StateDir = o.appState
 	if cfg.StateDir == "" {
-		cfg.StateDir = defaultAppState()
+		// Like the simulator's trades without --host-state, the journal
+		// lasts as long as this posemu: a journal that outlived the trades
+		// it names would send the terminal resolving trades nobody has.
+		dir, err := os.MkdirTemp("", "posemu-terminal-")
+		if err != nil {
+			log.Error("terminal application not started", "err", err)
+			return func() {}
+		}
+		defer func() { stop = withCleanup(stop, dir) }()
+		cfg.StateDir = dir
 	}
 	var devs hw.Addresses
 	for name, dst := range map[string]*string{emulator.LCD: &devs.LCD, emulator.CustDisplay: &devs.CustDisplay,
@@ -44,14 +52,10 @@ func startTerminal(ctx context.Context, o options, emu *emulator.Emulator, prof 
 	return func() { cancel(); <-done }
 }
 
-// defaultAppState is $XDG_STATE_HOME/posemu/terminal, or
-// ~/.local/state/posemu/terminal, so the journal outlives posemu.
-func defaultAppState() string {
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "posemu", "terminal")
+// withCleanup makes stop also remove the temporary state directory.
+func withCleanup(stop func(), dir string) func() {
+	return func() {
+		stop()
+		os.RemoveAll(dir)
 	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(home, ".local", "state", "posemu", "terminal")
-	}
-	return filepath.Join(os.TempDir(), "posemu-terminal")
 }
