@@ -129,7 +129,7 @@ var _ = Describe("the physical target", func() {
 		Expect(run(scenario("      - expect_printer_status: {online: true, paper: ok}\n"))).To(Succeed())
 	})
 
-	It("asks the operator to change the printer's state, though the emulator cannot yet", func() {
+	It("asks the operator to change the printer's state", func() {
 		Expect(run(scenario("      - printer: {paper: out, cover: open}\n"))).To(Succeed())
 		Expect(op.said()).To(Equal([]string{"do: Take the paper roll out of the printer, then open the printer cover"}))
 	})

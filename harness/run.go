@@ -178,7 +178,10 @@ func (rn *Runner) Run(ctx context.Context, sc *Scenario) (*Result, error) {
 	if r.log == nil {
 		r.log = io.Discard
 	}
-	err = r.steps(sc.AllSteps())
+	err = r.given()
+	if err == nil {
+		err = r.steps(sc.AllSteps())
+	}
 	if err != nil && rn.ArtifactDir != "" {
 		if as, ok := sess.(ArtifactSession); ok {
 			dir := filepath.Join(rn.ArtifactDir, safeName(sc.Suite.Name+"-"+sc.Name))
@@ -191,6 +194,19 @@ func (rn *Runner) Run(ctx context.Context, sc *Scenario) (*Result, error) {
 		err = fmt.Errorf("%s: scenario %q: closing the %s target: %w", sc.Pos, sc.Name, rn.Target.Name(), cerr)
 	}
 	return res, err
+}
+
+// given sets up what the scenario's given asks for, with the steps that
+// would do it.
+func (r *Run) given() error {
+	if p := r.sc.Given.Printer; p != nil {
+		d, _ := Lookup("printer")
+		step := &Step{Name: "printer", Pos: r.sc.Pos, Params: p, Def: d} // Index 0: given
+		if err := r.steps([]*Step{step}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r *Run) steps(list []*Step) error {
@@ -218,8 +234,6 @@ func (r *Run) steps(list []*Step) error {
 
 func givenNeeds(g Given) string {
 	switch {
-	case g.Printer != nil:
-		return needPrinterModel
 	case len(g.Buyers) > 0 || len(g.Faults) > 0:
 		return needHostSim
 	case len(g.Config) > 0:

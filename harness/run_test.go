@@ -109,6 +109,30 @@ scenarios:
 		})
 	})
 
+	Describe("the printer", func() {
+		It("reads back what the terminal printed, in order, and whether it was cut", func() {
+			Expect(run("      - print: {lines: [\"POSEMU\", \"合计 12.50\", BYE], cut: true}\n      - expect_receipt: {contains: [POSEMU, \"12.50\", BYE], in_order: true, cut: true}\n")).To(Succeed())
+		})
+
+		It("shows the receipt it last saw when the text never comes, and attaches it", func() {
+			rn.ArtifactDir = GinkgoT().TempDir()
+			res, err := runOn(rn, scenario("      - print: {lines: [\"合计 12.50\"]}\n      - expect_receipt: {contains: [BYE, \"合计\"], in_order: true, timeout: 200ms}\n"))
+			Expect(err).To(MatchError(`r.yaml:6:9: scenario "a": step 2 (expect_receipt): timed out after 200ms waiting for the receipt to show lines containing "BYE", "合计" in this order
+  last seen: receipt (1 lines):
+     1| 合计 12.50
+    last receipt: cut ""`))
+			var names []string
+			for _, a := range res.Artifacts {
+				names = append(names, a.Name)
+			}
+			Expect(names).To(ContainElements("lcd.png", "receipt.png", "receipt text"))
+		})
+
+		It("reports paper out over the wire once the paper is out, from given or a step", func() {
+			Expect(runOn(rn, "suite: s\nscenarios:\n  - name: a\n    given: {printer: {paper: out}}\n    steps:\n      - expect_printer_status: {online: false, paper: out}\n      - printer: {paper: ok}\n      - expect_printer_status: {online: true, paper: ok}\n")).Error().NotTo(HaveOccurred())
+		})
+	})
+
 	It("fails at once when the driver reads another key than expected", func() {
 		start := time.Now()
 		err := run("      - press: \"1 3\"\n      - expect_key: {keys: \"1 2\", timeout: 10s}\n")
@@ -130,10 +154,10 @@ scenarios:
 
 	Describe("scenarios that cannot run", func() {
 		It("skips a scenario with a step that is not available yet, saying what it needs", func() {
-			err := run("      - press: 1\n      - expect_receipt: {contains: [TOTAL]}\n")
+			err := run("      - press: 1\n      - expect_trade: {status: TRADE_SUCCESS}\n")
 			var skip *harness.SkipError
 			Expect(errors.As(err, &skip)).To(BeTrue())
-			Expect(skip.Reason).To(Equal("r.yaml:6:9: step 2 (expect_receipt) not available yet: needs the ESC/POS printer model (emulator/printer: receipts, paper, cover and cutter state)"))
+			Expect(skip.Reason).To(Equal("r.yaml:6:9: step 2 (expect_trade) not available yet: needs the payment platform simulator (emulator/hostsim: buyers, faults, trades)"))
 		})
 
 		It("fails it instead when pending steps must not be skipped", func() {

@@ -10,9 +10,6 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
-// The part the receipt steps wait for on the emulator.
-const needPrinterModel = "the ESC/POS printer model (emulator/printer: receipts, paper, cover and cutter state)"
-
 // PrinterState is the printer's paper, cover and cutter.
 type PrinterState struct {
 	Paper  string `yaml:"paper" doc:"ok, near_end or out"`
@@ -103,35 +100,6 @@ func (s *ExpectPrinterStatusStep) Validate() error {
 	return oneOf("cutter", s.Cutter, "ok", "error")
 }
 
-// ExpectReceiptStep checks the receipt printed since the last tear-off.
-type ExpectReceiptStep struct {
-	Contains    []string `yaml:"contains" doc:"lines of the receipt contain each of these"`
-	InOrder     bool     `yaml:"in_order" doc:"the contains texts appear in this order"`
-	NotContains []string `yaml:"not_contains" doc:"no line contains any of these"`
-	Regex       Regexp   `yaml:"regex" doc:"a line matches this regular expression"`
-	QR          string   `yaml:"qr" doc:"the receipt has a QR code with this content"`
-	Cut         *bool    `yaml:"cut" doc:"the receipt was cut off"`
-	Golden      string   `yaml:"golden" doc:"PNG the receipt must match, relative to this file"`
-	Tolerance   Percent  `yaml:"tolerance" doc:"share of pixels that may differ from golden"`
-	Timeout     Duration `yaml:"timeout" doc:"how long to wait"`
-}
-
-// Validate checks that the step checks something.
-func (s *ExpectReceiptStep) Validate() error {
-	if len(s.Contains) == 0 && len(s.NotContains) == 0 && s.Regex.Re == nil && s.QR == "" && s.Cut == nil && s.Golden == "" {
-		return errors.New("say what to expect: contains, not_contains, regex, qr, cut or golden")
-	}
-	if s.InOrder && len(s.Contains) < 2 {
-		return errors.New("in_order needs at least two contains texts")
-	}
-	return nil
-}
-
-// ExpectNoReceiptStep checks that nothing is printed for a while.
-type ExpectNoReceiptStep struct {
-	For Duration `yaml:"for" shorthand:"true" doc:"how long to watch (default 2s)"`
-}
-
 // TearOffStep tears the printed paper off, so the next receipt starts clean.
 type TearOffStep struct{}
 
@@ -141,7 +109,7 @@ func init() {
 		Hardware: "asks the operator to do it (take the roll out, open the cover, …)",
 		Summary:  "change the printer's paper, cover or cutter state",
 		Example:  `- printer: {paper: out}`,
-		Needs:    needPrinterModel,
+		Emulator: setPrinter,
 		Physical: func(r *Run, s *PrinterState) error {
 			return r.AskDo(capitalise(strings.Join(s.instructions(), ", then ")))
 		},
@@ -178,23 +146,6 @@ func init() {
 		Summary:  "the printer's status, asked over its port (DLE EOT 1–4), is this",
 		Example:  `- expect_printer_status: {online: true, paper: ok}`,
 		Emulator: expectPrinterStatus, Physical: expectPrinterStatus,
-	})
-	Register(Def[ExpectReceiptStep]{
-		Name: "expect_receipt", Area: "printer",
-		Hardware: "asks the operator whether the receipt shows the texts",
-		Summary:  "the receipt printed since the last tear_off has these lines, QR code or looks",
-		Example:  `- expect_receipt: {contains: ["合计", "12.50"], in_order: true}`,
-		Needs:    needPrinterModel,
-		Physical: func(r *Run, s *ExpectReceiptStep) error {
-			return r.AskCheck(fmt.Sprintf("Does the receipt show %s?", strings.Join(quoteAll(s.Contains), " then ")))
-		},
-	})
-	Register(Def[ExpectNoReceiptStep]{
-		Name: "expect_no_receipt", Area: "printer",
-		Summary:       "nothing is printed for a while",
-		Example:       `- expect_no_receipt: {for: 2s}`,
-		Needs:         needPrinterModel,
-		NotOnHardware: "watching for paper needs the printer model",
 	})
 }
 

@@ -138,6 +138,9 @@ func (s *Step) Where() string {
 // Label is how error messages name the step: "step 3 (press)", with the
 // group when it came from one.
 func (s *Step) Label() string {
+	if s.Index == 0 {
+		return "given " + s.Name
+	}
 	if s.Group != "" {
 		return fmt.Sprintf("group %q step %d (%s)", s.Group, s.Index, s.Name)
 	}
