@@ -104,6 +104,9 @@ func (m *Model) startLine() {
 func (m *Model) ankLook() look {
 	s := &m.st
 	lk := look{kind: runANK, w: s.w, h: s.h, bold: s.boldE || s.boldG, ul: s.ul, inv: s.inverse}
+	if lk.inv {
+		lk.ul = 0 // reverse printing has no underline
+	}
 	cw := int32(cellA)
 	if s.fontB {
 		lk.font, cw = 1, cellB
@@ -121,9 +124,9 @@ func (m *Model) wideLook() look {
 	if s.cnH {
 		h = max(h, 2)
 	}
-	ul := s.cnUL
-	if s.ul > ul {
-		ul = s.ul
+	ul := max(s.cnUL, s.ul)
+	if s.inverse {
+		ul = 0
 	}
 	return look{kind: runWide, font: 2, w: w, h: h, bold: s.boldE || s.boldG, ul: ul, inv: s.inverse,
 		adv: (s.cnL + cellW + s.cnR) * int32(w), pad: s.cnL * int32(w)}
@@ -269,6 +272,10 @@ func (m *Model) noteColumnImage(y, x, w int32) {
 		im := &r.images[k-1]
 		if im.Kind == "column" && im.X == int(x) && im.Width == int(w) && im.Y+im.Height >= int(y)-6 {
 			im.Height = int(y) + 24 - im.Y
+			return
+		}
+		if im.Kind == "column" && im.Y == int(y) && im.X+im.Width == int(x) {
+			im.Width += int(w) // side by side in one line
 			return
 		}
 	}
