@@ -87,7 +87,7 @@ var _ = Describe("text on paper", func() {
 			p.Feed(cat(centre, "XX\n", right, "XX\n"))
 			id := p.Current().ID
 			Expect(blackDots(p.Model, id, 180, 0, 204, 24)).To(BeNumerically(">", 10), "centred: 24 dots in the middle")
-			Expect(blackDots(p.Model, id, 0, 0, 180, 24)+blackDots(p.Model, id, 204, 0, 384, 24)).To(BeZero())
+			Expect(blackDots(p.Model, id, 0, 0, 180, 24) + blackDots(p.Model, id, 204, 0, 384, 24)).To(BeZero())
 			Expect(blackDots(p.Model, id, 360, 30, 384, 54)).To(BeNumerically(">", 10), "right: the last 24 dots")
 		})
 
