@@ -162,7 +162,7 @@ scenarios:
 
 		It("fails it instead when pending steps must not be skipped", func() {
 			rn.StrictPending = true
-			err := run("      - host_fault: {kind: timeout}\n")
+			err := run("      - host_fault: {kind: no_reply}\n")
 			Expect(err).To(MatchError(ContainSubstring("step 1 (host_fault) not available yet: needs the payment platform simulator")))
 			Expect(errors.As(err, new(*harness.SkipError))).To(BeFalse())
 		})

@@ -8,27 +8,33 @@ import (
 // The part the payment steps wait for.
 const needHostSim = "the payment platform simulator (emulator/hostsim: buyers, faults, trades)"
 
-// Buyer is a customer the payment simulator knows by payment code.
+// Buyer is a customer the payment simulator knows by payment code (the
+// fields of emulator/hostsim's Buyer, amounts in yuan).
 type Buyer struct {
-	Code     string `yaml:"code" required:"true" doc:"the buyer's payment code (what the scanner reads)"`
-	Name     string `yaml:"name" doc:"the buyer's logon id, e.g. 159****1234"`
-	Balance  string `yaml:"balance" doc:"yuan available; a larger payment fails with insufficient funds"`
-	Password bool   `yaml:"password" doc:"payments need the buyer's confirmation (pay answers 10003, the terminal polls)"`
-	Status   string `yaml:"status" doc:"code state: valid (default), expired, used or invalid"`
+	Code          string `yaml:"code" required:"true" doc:"the buyer's payment code (what the scanner reads)"`
+	Name          string `yaml:"name" doc:"the buyer's name"`
+	LogonID       string `yaml:"logon_id" doc:"the buyer's Alipay account, e.g. 159****1234"`
+	Balance       string `yaml:"balance" doc:"yuan available; a larger payment fails for want of funds"`
+	PasswordAbove string `yaml:"password_above" doc:"payments above this many yuan wait for the buyer's password on the phone (10003); 0: all"`
+	Limit         string `yaml:"limit" doc:"largest single payment in yuan (ACQ.TOTAL_FEE_EXCEED above it)"`
+	Reject        string `yaml:"reject" doc:"every payment fails: risk or payment_fail"`
 }
 
 // Validate checks the values.
 func (b *Buyer) Validate() error {
-	if b.Balance != "" && !amountRe.MatchString(b.Balance) {
-		return fmt.Errorf("balance %q: write yuan with up to two decimals", b.Balance)
+	for _, kv := range [][2]string{{"balance", b.Balance}, {"password_above", b.PasswordAbove}, {"limit", b.Limit}} {
+		if kv[1] != "" && !amountRe.MatchString(kv[1]) {
+			return fmt.Errorf("%s %q: write yuan with up to two decimals", kv[0], kv[1])
+		}
 	}
-	return oneOf("status", b.Status, "valid", "expired", "used", "invalid")
+	return oneOf("reject", b.Reject, "risk", "payment_fail")
 }
 
 // BuyerStep is what a buyer does with a payment waiting for them.
 type BuyerStep struct {
 	Code    string   `yaml:"code" required:"true" doc:"the buyer's payment code"`
 	Confirm *bool    `yaml:"confirm" doc:"true: the buyer enters the password; false: the buyer declines"`
+	Trade   string   `yaml:"trade" doc:"out_trade_no of the trade (the one waiting for this buyer if unset)"`
 	After   Duration `yaml:"after" doc:"virtual time the buyer takes"`
 }
 
@@ -40,14 +46,17 @@ func (s *BuyerStep) Validate() error {
 	return nil
 }
 
-// HostFault is a misbehaviour of the payment platform.
+// HostFault is a misbehaviour of the payment platform (emulator/hostsim's
+// Fault).
 type HostFault struct {
-	API   string   `yaml:"api" doc:"method it affects, e.g. alipay.trade.pay, alipay.trade.query (all if unset)"`
-	Kind  string   `yaml:"kind" doc:"timeout, http_error, system_error, bad_signature, drop, delay"`
-	Code  string   `yaml:"code" doc:"sub_code to answer with, e.g. ACQ.SYSTEM_ERROR"`
-	Delay Duration `yaml:"delay" doc:"for delay: how long the platform takes to answer"`
-	Count int      `yaml:"count" doc:"how many calls it affects (0: all until cleared)"`
-	Clear bool     `yaml:"clear" doc:"remove every fault instead"`
+	Kind    string   `yaml:"kind" doc:"latency, no_reply, unknown, http_error, lost_reply, bad_signature or error"`
+	API     string   `yaml:"api" doc:"method it affects, e.g. alipay.trade.pay, alipay.trade.query (all if unset)"`
+	Count   int      `yaml:"count" doc:"how many calls it affects (0: all until cleared)"`
+	Latency Duration `yaml:"latency" doc:"for latency: how long the platform takes to answer"`
+	Status  int      `yaml:"status" doc:"for http_error: the HTTP status"`
+	Commit  bool     `yaml:"commit" doc:"for no_reply, unknown and http_error: carry the request out first, then fail"`
+	SubCode string   `yaml:"sub_code" doc:"for error: the sub_code to answer with, e.g. ACQ.SYSTEM_ERROR"`
+	Clear   bool     `yaml:"clear" doc:"remove every fault instead"`
 }
 
 // Validate checks the kind.
@@ -59,9 +68,9 @@ func (f *HostFault) Validate() error {
 		return nil
 	}
 	if f.Kind == "" {
-		return errors.New("kind: say which fault: timeout, http_error, system_error, bad_signature, drop or delay")
+		return errors.New("kind: say which fault: latency, no_reply, unknown, http_error, lost_reply, bad_signature or error")
 	}
-	return oneOf("kind", f.Kind, "timeout", "http_error", "system_error", "bad_signature", "drop", "delay")
+	return oneOf("kind", f.Kind, "latency", "no_reply", "unknown", "http_error", "lost_reply", "bad_signature", "error")
 }
 
 // ExpectTradeStep checks a trade as the payment platform has it.
@@ -97,7 +106,7 @@ func init() {
 	Register(Def[HostFault]{
 		Name: "host_fault", Area: "payment",
 		Summary:       "make the payment platform misbehave (or clear: true)",
-		Example:       `- host_fault: {api: alipay.trade.query, kind: timeout, count: 2}`,
+		Example:       `- host_fault: {api: alipay.trade.query, kind: no_reply, count: 2}`,
 		Needs:         needHostSim,
 		NotOnHardware: "a real payment platform cannot be told to fail",
 	})
