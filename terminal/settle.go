@@ -136,6 +136,12 @@ func (a *App) settle(ctx context.Context) error {
 		return fmt.Errorf("%w: %v", ErrJournal, err)
 	}
 	a.log.Info("batch closed", "batch", closed.Batch, "net", yuan(closed.Totals.Net()), "reconciled", reconciled, "differences", len(diffs))
+	// Keep the batch just closed (refunds and reprints of its trades) and
+	// drop older ones, so the journal stays small.
+	next := a.j.Batch()
+	if err := a.j.Compact(func(e journal.Entry) bool { return e.Batch == closed.Batch || e.Batch == next }); err != nil {
+		a.log.Warn("journal compaction failed; the journal keeps growing", "err", err)
+	}
 	a.show(page{title: title, lines: []line{text("正在打印结算单 Printing…")}})
 	if _, err := a.print(ctx, a.settlementSlip(closed, reconciled, diffs)); err != nil {
 		return err

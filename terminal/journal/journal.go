@@ -63,6 +63,8 @@ type Journal struct {
 	entries []Entry // by ID ascending
 	index   map[uint64]int
 	torn    int
+
+	lastWarn error
 }
 
 // Open opens (or creates) the journal in dir and replays it. A torn last
@@ -84,6 +86,8 @@ func Open(dir string, opt Options) (*Journal, error) {
 		f.Close()
 		return nil, fmt.Errorf("journal %s: %w", path, ErrLocked)
 	}
+	// A compaction that crashed before its rename left this behind.
+	os.Remove(path + ".compact")
 	j := &Journal{path: path, opt: opt, f: f, index: map[uint64]int{}, st: state{Batch: 1}}
 	if err := j.load(); err != nil {
 		f.Close()
@@ -156,10 +160,11 @@ func (j *Journal) apply(r record) {
 		}
 		j.index[e.ID] = len(j.entries)
 		j.entries = append(j.entries, e)
+		// Only a newer entry moves the counters: a compacted file lists
+		// old entries after the state record that holds them.
 		if e.ID > j.st.LastID {
-			j.st.LastID = e.ID
+			j.st.LastID, j.st.LastVoucher = e.ID, e.Voucher
 		}
-		j.st.LastVoucher = e.Voucher
 	}
 }
 

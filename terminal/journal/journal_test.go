@@ -285,3 +285,55 @@ var _ = Describe("Begin with a voucher", func() {
 		Expect(err).To(MatchError(ContainSubstring("next voucher is 000002")))
 	})
 })
+
+var _ = Describe("Compact", func() {
+	It("keeps what it is asked to, what is unfinished, and the counters", func() {
+		dir := GinkgoT().TempDir()
+		j, err := journal.Open(dir, journal.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		var ids []uint64
+		for i := 0; i < 6; i++ {
+			e, err := j.Begin(journal.Entry{Kind: journal.Sale, Amount: int64(i + 1)})
+			Expect(err).NotTo(HaveOccurred())
+			switch i {
+			case 1:
+				e.State = journal.InDoubt
+			case 2:
+				e.State, e.Slips = journal.Approved, 1 // owes the customer copy
+			default:
+				e.State, e.Slips = journal.Approved, 2
+			}
+			_, err = j.Update(e)
+			Expect(err).NotTo(HaveOccurred())
+			ids = append(ids, e.ID)
+		}
+		_, err = j.CloseBatch(true)
+		Expect(err).NotTo(HaveOccurred())
+		before, _ := os.Stat(j.Path())
+		Expect(j.Compact(func(e journal.Entry) bool { return e.Amount == 6 })).To(Succeed())
+		after, _ := os.Stat(j.Path())
+		Expect(after.Size()).To(BeNumerically("<", before.Size()))
+		var kept []int64
+		for _, e := range j.Entries() {
+			kept = append(kept, e.Amount)
+		}
+		Expect(kept).To(Equal([]int64{2, 3, 6}))
+
+		e, err := j.Begin(journal.Entry{Kind: journal.Sale, Amount: 7})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(e.Voucher).To(Equal(7))
+		Expect(e.Batch).To(Equal(2))
+		Expect(j.Close()).To(Succeed())
+
+		j, err = journal.Open(dir, journal.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		defer j.Close()
+		Expect(j.Entries()).To(HaveLen(4))
+		Expect(j.NextVoucher()).To(Equal(8), "an old entry listed after the counters does not move them back")
+		Expect(j.Batch()).To(Equal(2))
+		Expect(j.Closed()).To(HaveLen(1))
+		Expect(j.InDoubt()).To(HaveLen(2)) // the one kept, and the new one never updated
+		_, err = os.Stat(j.Path() + ".compact")
+		Expect(os.IsNotExist(err)).To(BeTrue())
+	})
+})
