@@ -114,7 +114,10 @@ func (c *conn) fail(phase string, err error) {
 // importDevice answers OP_REQ_IMPORT; it reports whether the URB phase
 // begins.
 func (c *conn) importDevice(busID string) bool {
-	x := c.srv.lookup(busID)
+	// Taking the device under the server's lock orders this import
+	// before or after a concurrent Remove, never in between.
+	c.srv.mu.Lock()
+	x := c.srv.devices[busID]
 	status := uint32(stOK)
 	if x == nil {
 		status = stNoDev
@@ -127,6 +130,7 @@ func (c *conn) importDevice(busID string) bool {
 		}
 		x.mu.Unlock()
 	}
+	c.srv.mu.Unlock()
 	if status != stOK {
 		c.log.Info("usbip: import refused", "busid", busID, "status", status)
 		c.write(appendOpHeader(nil, opRepImport, status)) //nolint:errcheck // the connection ends either way

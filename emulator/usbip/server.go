@@ -106,13 +106,13 @@ func (s *Server) Remove(busID string) {
 	s.mu.Lock()
 	x := s.devices[busID]
 	delete(s.devices, busID)
-	s.mu.Unlock()
-	if x == nil {
-		return
+	var owner *conn
+	if x != nil {
+		x.mu.Lock()
+		owner = x.owner
+		x.mu.Unlock()
 	}
-	x.mu.Lock()
-	owner := x.owner
-	x.mu.Unlock()
+	s.mu.Unlock()
 	if owner != nil {
 		owner.unplug(s.opts.DrainTimeout)
 	}
@@ -236,13 +236,6 @@ func Listen(addr string) (net.Listener, error) {
 		return nil, err
 	}
 	return net.Listen("tcp", addr)
-}
-
-// lookup returns the device at busID.
-func (s *Server) lookup(busID string) *exported {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.devices[busID]
 }
 
 // appendDevlist encodes OP_REP_DEVLIST.
