@@ -41,6 +41,8 @@ type conn struct {
 	gone    bool // the device was removed; new URBs fail at once
 	workers sync.WaitGroup
 	wbuf    []byte
+
+	released chan struct{} // closed once release has run: the device is free
 }
 
 type urb struct {
@@ -60,11 +62,12 @@ type queue struct {
 
 func newConn(s *Server, nc net.Conn) *conn {
 	return &conn{
-		srv:    s,
-		nc:     nc,
-		log:    s.opts.Log.With("client", nc.RemoteAddr().String()),
-		urbs:   map[uint32]*urb{},
-		queues: map[uint8]*queue{},
+		srv:      s,
+		nc:       nc,
+		log:      s.opts.Log.With("client", nc.RemoteAddr().String()),
+		urbs:     map[uint32]*urb{},
+		queues:   map[uint8]*queue{},
+		released: make(chan struct{}),
 	}
 }
 
@@ -154,6 +157,7 @@ func (c *conn) importDevice(busID string) bool {
 // release ends the URB phase: pending URBs are cancelled, their handlers
 // waited for, and the device is free for the next client.
 func (c *conn) release() {
+	defer close(c.released)
 	c.mu.Lock()
 	x := c.dev
 	c.dev = nil
@@ -177,7 +181,9 @@ func (c *conn) release() {
 }
 
 // unplug fails every pending URB with ESHUTDOWN, waits (up to timeout)
-// for those replies to go out, and closes the connection.
+// for those replies to go out, closes the connection and waits for its
+// release, so that a replug right after finds the device's Released
+// already called.
 func (c *conn) unplug(timeout time.Duration) {
 	c.mu.Lock()
 	c.gone = true
@@ -187,12 +193,20 @@ func (c *conn) unplug(timeout time.Duration) {
 	c.mu.Unlock()
 	done := make(chan struct{})
 	go func() { c.workers.Wait(); close(done) }()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
 	select {
 	case <-done:
-	case <-time.After(timeout):
+	case <-t.C:
 		c.log.Warn("usbip: device handlers did not return after unplug; closing anyway", "timeout", timeout)
+		c.nc.Close()
+		return
 	}
 	c.nc.Close()
+	select {
+	case <-c.released:
+	case <-t.C:
+	}
 }
 
 func (c *conn) write(b []byte) error {

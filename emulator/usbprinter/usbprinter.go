@@ -94,10 +94,13 @@ type Config struct {
 type Printer struct {
 	cfg Config
 
-	mu       sync.Mutex
-	queue    []byte
-	ready    chan struct{} // closed when queue becomes non-empty
-	imported bool
+	mu    sync.Mutex
+	queue []byte
+	ready chan struct{} // closed when queue becomes non-empty
+	// sessions counts imports not yet released: after an unplug and a
+	// quick replug, the old session's release may come after the new
+	// import.
+	sessions int
 }
 
 // New returns the USB printer described by cfg.USB.
@@ -202,7 +205,7 @@ func (p *Printer) bulkIn(ctx context.Context, max int) ([]byte, error) {
 func (p *Printer) Write(b []byte) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.imported {
+	if p.sessions == 0 {
 		return 0, ErrNoHost
 	}
 	if len(p.queue)+len(b) > MaxQueued {
@@ -229,12 +232,16 @@ func (p *Printer) Queued() int {
 func (p *Printer) Attached() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.imported
+	return p.sessions > 0
 }
 
 func (p *Printer) flush() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.flushLocked()
+}
+
+func (p *Printer) flushLocked() {
 	if len(p.queue) > 0 {
 		p.queue = nil
 		p.ready = make(chan struct{})
@@ -244,9 +251,9 @@ func (p *Printer) flush() {
 // Imported is called by the server when a client takes the printer: the
 // enumeration that follows starts it afresh, with nothing queued.
 func (p *Printer) Imported() {
-	p.flush()
 	p.mu.Lock()
-	p.imported = true
+	p.flushLocked()
+	p.sessions++
 	p.mu.Unlock()
 	p.publish("imported")
 }
@@ -254,9 +261,13 @@ func (p *Printer) Imported() {
 // Released is called when the client lets go or the printer is unplugged.
 func (p *Printer) Released() {
 	p.mu.Lock()
-	p.imported = false
+	if p.sessions > 0 {
+		p.sessions--
+	}
+	if p.sessions == 0 {
+		p.flushLocked()
+	}
 	p.mu.Unlock()
-	p.flush()
 	p.publish("released")
 }
 
