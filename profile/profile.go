@@ -1,17 +1,13 @@
 package profile
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/posemu/posemu/fixtures"
-	"gopkg.in/yaml.v3"
+	"github.com/posemu/posemu/internal/yamlfile"
 )
 
 // DefaultName is the profile posemu uses when none is given.
@@ -98,30 +94,7 @@ func (k Keypad) KeyByCode(code byte) (Key, bool) {
 }
 
 // Error is a profile that was refused: where, which field, and why.
-type Error struct {
-	File   string
-	Line   int
-	Column int
-	Field  string // dotted path, e.g. "lcd.width"
-	Msg    string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, ":%d", e.Column)
-		}
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+type Error = yamlfile.Error
 
 // Default returns the embedded lakala-default profile.
 func Default() *Profile {
@@ -164,56 +137,22 @@ func Load(path string) (*Profile, error) {
 	return Parse(path, data)
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
-
 // Parse decodes and validates a profile. Unknown fields, wrong types and
 // values out of range are refused with the file, line and field.
 func Parse(file string, data []byte) (*Profile, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(file, err)
-	}
-	if len(root.Content) == 0 {
-		return nil, &Error{File: file, Msg: "empty profile"}
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var p Profile
-	if err := dec.Decode(&p); err != nil {
-		return nil, yamlError(file, err)
+	root, err := yamlfile.Decode(file, data, &p, "profile")
+	if err != nil {
+		return nil, err
 	}
 	if err := p.validate(); err != nil {
-		var fe *fieldError
-		if errors.As(err, &fe) {
-			line, col := locate(root.Content[0], fe.path)
-			return nil, &Error{File: file, Line: line, Column: col, Field: fe.path, Msg: fe.msg}
-		}
-		return nil, &Error{File: file, Msg: err.Error()}
+		return nil, yamlfile.Locate(file, root, err)
 	}
 	return &p, nil
 }
 
-func yamlError(file string, err error) error {
-	var te *yaml.TypeError
-	msg := err.Error()
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{File: file, Line: line, Msg: m[2]}
-	}
-	return &Error{File: file, Msg: msg}
-}
-
-type fieldError struct{ path, msg string }
-
-func (e *fieldError) Error() string { return e.path + ": " + e.msg }
-
-func bad(path, format string, args ...any) error {
-	return &fieldError{path: path, msg: fmt.Sprintf(format, args...)}
-}
+// bad reports a value that decodes but is out of bounds.
+var bad = yamlfile.Invalid
 
 func (p *Profile) validate() error {
 	if p.Name == "" {
@@ -286,44 +225,4 @@ func validBaud(b int) bool {
 		return true
 	}
 	return false
-}
-
-// locate finds the line and column of a dotted path such as
-// "keypad.keys[3].code" in a YAML mapping; it falls back to the nearest
-// ancestor that exists.
-func locate(n *yaml.Node, path string) (int, int) {
-	line, col := n.Line, n.Column
-	for _, part := range strings.Split(path, ".") {
-		name, idx := part, -1
-		if i := strings.IndexByte(part, '['); i >= 0 {
-			name = part[:i]
-			idx, _ = strconv.Atoi(strings.TrimSuffix(part[i+1:], "]"))
-		}
-		next := mappingValue(n, name)
-		if next == nil {
-			return line, col
-		}
-		n = next
-		line, col = n.Line, n.Column
-		if idx >= 0 {
-			if n.Kind != yaml.SequenceNode || idx >= len(n.Content) {
-				return line, col
-			}
-			n = n.Content[idx]
-			line, col = n.Line, n.Column
-		}
-	}
-	return line, col
-}
-
-func mappingValue(n *yaml.Node, key string) *yaml.Node {
-	if n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }

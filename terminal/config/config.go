@@ -1,19 +1,16 @@
 package config
 
 import (
-	"bytes"
 	_ "embed"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"github.com/posemu/posemu/internal/yamlfile"
 )
 
 // Config is everything posterm needs besides the hardware.
@@ -145,76 +142,27 @@ func Load(path string) (*Config, error) {
 }
 
 // Error is a refused config: where and why.
-type Error struct {
-	File   string
-	Line   int
-	Column int
-	Field  string
-	Msg    string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-		if e.Column > 0 {
-			fmt.Fprintf(&b, ":%d", e.Column)
-		}
-	}
-	b.WriteString(": ")
-	if e.Field != "" {
-		b.WriteString(e.Field + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
-
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+type Error = yamlfile.Error
 
 // Parse decodes and validates a config; file names it in errors.
 func Parse(file string, data []byte) (*Config, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(file, err)
+	root, err := yamlfile.Root(file, data, "config")
+	if err != nil {
+		return nil, err
 	}
-	if len(root.Content) == 0 {
-		return nil, &Error{File: file, Msg: "empty config"}
-	}
-	if line, ok := findKey(root.Content[0], "password"); ok {
+	if line, ok := yamlfile.FindKey(root, "password"); ok {
 		return nil, &Error{File: file, Line: line, Field: "password",
 			Msg: "plaintext passwords are not accepted; put password_hash (make one with: posterm hash-password)"}
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	c := Config{File: file}
-	if err := dec.Decode(&c); err != nil {
-		return nil, yamlError(file, err)
+	if err := yamlfile.Strict(file, data, &c); err != nil {
+		return nil, err
 	}
 	c.defaults()
 	if err := c.validate(); err != nil {
-		var fe *fieldError
-		if errors.As(err, &fe) {
-			line, col := locate(root.Content[0], fe.path)
-			return nil, &Error{File: file, Line: line, Column: col, Field: fe.path, Msg: fe.msg}
-		}
-		return nil, &Error{File: file, Msg: err.Error()}
+		return nil, yamlfile.Locate(file, root, err)
 	}
 	return &c, nil
-}
-
-func yamlError(file string, err error) error {
-	var te *yaml.TypeError
-	msg := err.Error()
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{File: file, Line: line, Msg: m[2]}
-	}
-	return &Error{File: file, Msg: msg}
 }
 
 func (c *Config) defaults() {
@@ -238,13 +186,8 @@ func (c *Config) defaults() {
 	}
 }
 
-type fieldError struct{ path, msg string }
-
-func (e *fieldError) Error() string { return e.path + ": " + e.msg }
-
-func bad(path, format string, args ...any) error {
-	return &fieldError{path: path, msg: fmt.Sprintf(format, args...)}
-}
+// bad reports a value that decodes but is not acceptable.
+var bad = yamlfile.Invalid
 
 var (
 	digits15   = regexp.MustCompile(`^\d{15}$`)
@@ -323,55 +266,4 @@ func (c *Config) validate() error {
 		return bad("state_dir", "is required (the journal lives there)")
 	}
 	return nil
-}
-
-// findKey reports the line of the first mapping key named key anywhere in n.
-func findKey(n *yaml.Node, key string) (int, bool) {
-	if n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == key {
-				return n.Content[i].Line, true
-			}
-		}
-	}
-	for _, c := range n.Content {
-		if line, ok := findKey(c, key); ok {
-			return line, true
-		}
-	}
-	return 0, false
-}
-
-// locate finds the line and column of a dotted path such as
-// "operators[1].number", falling back to the nearest ancestor.
-func locate(n *yaml.Node, path string) (int, int) {
-	line, col := n.Line, n.Column
-	for _, part := range strings.Split(path, ".") {
-		name, idx := part, -1
-		if i := strings.IndexByte(part, '['); i >= 0 {
-			name = part[:i]
-			idx, _ = strconv.Atoi(strings.TrimSuffix(part[i+1:], "]"))
-		}
-		var next *yaml.Node
-		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == name {
-					next = n.Content[i+1]
-				}
-			}
-		}
-		if next == nil {
-			return line, col
-		}
-		n = next
-		line, col = n.Line, n.Column
-		if idx >= 0 {
-			if n.Kind != yaml.SequenceNode || idx >= len(n.Content) {
-				return line, col
-			}
-			n = n.Content[idx]
-			line, col = n.Line, n.Column
-		}
-	}
-	return line, col
 }
