@@ -60,12 +60,12 @@ func usbipTool() string {
 
 var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 	var (
-		r   *rig
-		usb string // the usbip:// address of the printer
+		r       *rig
+		usbAddr string // the usbip:// address of the printer
 	)
 	BeforeEach(func() {
 		r = startUSBRig(nil)
-		usb = "usbip://" + r.emu.USBIPAddr() + "/1-1"
+		usbAddr = "usbip://" + r.emu.USBIPAddr() + "/1-1"
 	})
 
 	ctx := func() context.Context {
@@ -94,7 +94,7 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 	It("prints the same receipt through the driver over usbip:// as over the pty", func() {
 		cfg := printer.Config{Timeout: 500 * time.Millisecond, Checkpoint: 4, Window: 256}
 		viaPTY := printer.New(openPort(r.link(emulator.Printer)), cfg)
-		viaUSB := printer.New(openPort(usb), cfg)
+		viaUSB := printer.New(openPort(usbAddr), cfg)
 		const tradeNo = "2024010122001412345678901234"
 
 		res, err := viaPTY.Print(ctx(), salesSlip(tradeNo))
@@ -115,7 +115,7 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 
 	It("answers DLE EOT through each door with the same printer's state", func() {
 		viaPTY := printer.New(openPort(r.link(emulator.Printer)), printer.Config{})
-		viaUSB := printer.New(openPort(usb), printer.Config{})
+		viaUSB := printer.New(openPort(usbAddr), printer.Config{})
 		Expect(r.emu.Printer().SetPaper(emuprinter.PaperNearEnd)).To(Succeed())
 		r.emu.Printer().SetCover(true)
 		for _, drv := range []*printer.Printer{viaUSB, viaPTY, viaUSB} {
@@ -127,7 +127,7 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 	})
 
 	It("speaks the printer class: device ID, port status from the model, soft reset", func() {
-		up, ok := openPort(usb).(port.USBPort)
+		up, ok := openPort(usbAddr).(port.USBPort)
 		Expect(ok).To(BeTrue())
 		dev, pi := up.USB()
 		Expect(dev.Info().ID()).To(Equal("04b8:0202"))
@@ -141,7 +141,7 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 	})
 
 	It("times out a read with nothing to say, unlinks it, and keeps the endpoint working", func() {
-		p := openPort(usb)
+		p := openPort(usbAddr)
 		Expect(p.SetReadDeadline(time.Now().Add(50 * time.Millisecond))).To(Succeed())
 		_, err := p.Read(make([]byte, 8))
 		Expect(port.IsTimeout(err)).To(BeTrue())
@@ -155,12 +155,12 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 	})
 
 	It("lets one client import the printer at a time", func() {
-		first := openPort(usb)
-		_, err := port.Open(usb)
+		first := openPort(usbAddr)
+		_, err := port.Open(usbAddr)
 		Expect(errors.Is(err, port.ErrBusy)).To(BeTrue(), "%v", err)
 		Expect(first.Close()).To(Succeed())
 		Eventually(func() error {
-			p, err := port.Open(usb)
+			p, err := port.Open(usbAddr)
 			if err == nil {
 				p.Close()
 			}
@@ -169,7 +169,7 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 	})
 
 	It("vanishes mid-job on unplug through the control API, and prints again after the replug", func() {
-		p := openPort(usb)
+		p := openPort(usbAddr)
 		hook := &hookPort{Port: p}
 		drv := printer.New(hook, printer.Config{Timeout: 500 * time.Millisecond, Checkpoint: 2, Window: 256})
 		doc := printer.NewDocument(printer.Paper58)
@@ -190,12 +190,12 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 		var info emulator.DeviceInfo
 		r.getJSON("/api/v1/devices/usb-printer", &info)
 		Expect(info.Plugged).To(BeFalse())
-		_, err = port.Open(usb)
+		_, err = port.Open(usbAddr)
 		Expect(errors.Is(err, port.ErrNoDevice)).To(BeTrue(), "%v", err)
 
 		status, body := r.post("/api/v1/devices/usb-printer/replug", nil)
 		Expect(status).To(Equal(200), body)
-		again := printer.New(openPort(usb), printer.Config{})
+		again := printer.New(openPort(usbAddr), printer.Config{})
 		_, err = again.Print(ctx(), printer.NewDocument(printer.Paper58).Text("AFTER REPLUG").Cut(printer.PartialCut))
 		Expect(err).NotTo(HaveOccurred())
 		Eventually(func() string {
@@ -204,7 +204,7 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 	})
 
 	It("fails a pending read with ErrDisconnected when the printer is unplugged", func() {
-		p := openPort(usb)
+		p := openPort(usbAddr)
 		errc := make(chan error, 1)
 		go func() { _, err := p.Read(make([]byte, 8)); errc <- err }()
 		Eventually(func() bool { return r.emu.USBIP().Devices()[0].Imported }).Should(BeTrue())
@@ -213,7 +213,7 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 	})
 
 	It("keeps serving its client when another sends garbage", func() {
-		p := openPort(usb)
+		p := openPort(usbAddr)
 		c, err := net.Dial("tcp", r.emu.USBIPAddr())
 		Expect(err).NotTo(HaveOccurred())
 		defer c.Close()
