@@ -1,16 +1,11 @@
 package hostsim
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
-	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/posemu/posemu/fixtures"
+	"github.com/posemu/posemu/internal/yamlfile"
 )
 
 // AuthCodePattern is what an Alipay payment code (auth_code) looks like:
@@ -61,41 +56,16 @@ type buyersFile struct {
 }
 
 // BuyersError is a problem in a buyers file, with where it is.
-type BuyersError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *BuyersError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
-
-var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+type BuyersError = yamlfile.Error
 
 // ParseBuyers reads a buyers file strictly: unknown fields, wrong types,
 // invalid or duplicate payment codes, bad user ids and negative amounts
 // are errors naming file and line.
 func ParseBuyers(file string, data []byte) ([]Buyer, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, buyersYAMLError(file, err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var f buyersFile
-	if err := dec.Decode(&f); err != nil {
-		return nil, buyersYAMLError(file, err)
-	}
-	lines := buyerLines(&root)
-	line := func(i int) int {
-		if i < len(lines) {
-			return lines[i]
-		}
-		return 0
+	root, err := yamlfile.Decode(file, data, &f, "buyers file")
+	if err != nil {
+		return nil, err
 	}
 	if len(f.Buyers) == 0 {
 		return nil, &BuyersError{File: file, Msg: "no buyers (expected a top-level \"buyers:\" list)"}
@@ -106,11 +76,11 @@ func ParseBuyers(file string, data []byte) ([]Buyer, error) {
 		if b.Funding == "" {
 			b.Funding = FundBalance
 		}
-		if msg := b.check(); msg != "" {
-			return nil, &BuyersError{File: file, Line: line(i), Msg: fmt.Sprintf("buyer %d (%s): %s", i+1, b.Name, msg)}
+		if field, msg := b.check(); field != "" {
+			return nil, yamlfile.Locate(file, root, yamlfile.Invalid(fmt.Sprintf("buyers[%d].%s", i, field), "%s", msg))
 		}
 		if j, dup := seen[b.PaymentCode]; dup {
-			return nil, &BuyersError{File: file, Line: line(i), Msg: fmt.Sprintf("payment_code %s is also buyer %d's", b.PaymentCode, j+1)}
+			return nil, yamlfile.Locate(file, root, yamlfile.Invalid(fmt.Sprintf("buyers[%d].payment_code", i), "%s is also buyer %d's", b.PaymentCode, j+1))
 		}
 		seen[b.PaymentCode] = i
 	}
@@ -119,60 +89,27 @@ func ParseBuyers(file string, data []byte) ([]Buyer, error) {
 
 var userIDPattern = regexp.MustCompile(`^2088[0-9]{12}$`)
 
-func (b *Buyer) check() string {
+// check returns the field at fault and why, or "" when b is usable.
+func (b *Buyer) check() (field, msg string) {
 	switch {
 	case !AuthCodePattern.MatchString(b.PaymentCode):
-		return fmt.Sprintf("payment_code %q does not match %s", b.PaymentCode, AuthCodePattern)
+		return "payment_code", fmt.Sprintf("%q does not match %s", b.PaymentCode, AuthCodePattern)
 	case b.LogonID == "":
-		return "logon_id is missing"
+		return "logon_id", "is missing"
 	case !userIDPattern.MatchString(b.UserID):
-		return fmt.Sprintf("user_id %q is not 2088 followed by 12 digits", b.UserID)
+		return "user_id", fmt.Sprintf("%q is not 2088 followed by 12 digits", b.UserID)
 	case b.Balance < 0:
-		return "balance is negative"
+		return "balance", "is negative"
 	case b.Limit < 0:
-		return "limit is negative"
+		return "limit", "is negative"
 	case b.PasswordThreshold != nil && *b.PasswordThreshold < 0:
-		return "password_threshold is negative"
+		return "password_threshold", "is negative"
 	case b.Funding != FundBalance && b.Funding != FundBankcard:
-		return fmt.Sprintf("funding %q is neither %q nor %q", b.Funding, FundBalance, FundBankcard)
+		return "funding", fmt.Sprintf("%q is neither %q nor %q", b.Funding, FundBalance, FundBankcard)
 	case b.Reject != "" && b.Reject != RejectRisk && b.Reject != RejectPaymentFail:
-		return fmt.Sprintf("reject %q is neither %q nor %q", b.Reject, RejectRisk, RejectPaymentFail)
+		return "reject", fmt.Sprintf("%q is neither %q nor %q", b.Reject, RejectRisk, RejectPaymentFail)
 	}
-	return ""
-}
-
-// buyerLines finds the line of each item of the buyers list.
-func buyerLines(root *yaml.Node) []int {
-	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
-		return nil
-	}
-	m := root.Content[0]
-	if m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == "buyers" && m.Content[i+1].Kind == yaml.SequenceNode {
-			var lines []int
-			for _, item := range m.Content[i+1].Content {
-				lines = append(lines, item.Line)
-			}
-			return lines
-		}
-	}
-	return nil
-}
-
-func buyersYAMLError(file string, err error) error {
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		err = errors.New(te.Errors[0])
-	}
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return &BuyersError{File: file, Line: n, Msg: m[2]}
-	}
-	return &BuyersError{File: file, Msg: msg}
+	return "", ""
 }
 
 // DefaultBuyers are the embedded fixtures/hostsim/buyers.yaml.

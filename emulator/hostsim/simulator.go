@@ -184,8 +184,8 @@ func New(opts Options) (*Simulator, error) {
 		if b.Funding == "" {
 			b.Funding = FundBalance
 		}
-		if msg := b.check(); msg != "" {
-			return nil, fmt.Errorf("hostsim: buyer %d: %s", i+1, msg)
+		if field, msg := b.check(); field != "" {
+			return nil, fmt.Errorf("hostsim: buyer %d: %s %s", i+1, field, msg)
 		}
 		if _, dup := s.buyers[b.PaymentCode]; dup {
 			return nil, fmt.Errorf("hostsim: payment_code %s listed twice", b.PaymentCode)
