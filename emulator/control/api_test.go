@@ -221,7 +221,7 @@ var _ = Describe("the control API", func() {
 
 	Describe("routing", func() {
 		It("answers an unknown path with a JSON 404", func() {
-			expectError("GET", api+"/api/v1/printer/paper", "", http.StatusNotFound, "no such endpoint GET /api/v1/printer/paper (see docs/control-api.md)")
+			expectError("GET", api+"/api/v1/printer/ink", "", http.StatusNotFound, "no such endpoint GET /api/v1/printer/ink (see docs/control-api.md)")
 			expectError("GET", api+"/nope", "", http.StatusNotFound, "no such endpoint GET /nope (see docs/control-api.md)")
 		})
 

@@ -81,6 +81,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/events", s.handle(s.events))
 	s.routeWeb()
 	s.routeHost()
+	s.routePrinter()
 	// Everything else: a JSON 404, or a JSON 405 when only the method is
 	// wrong. The mux's own answers are plain text.
 	s.mux.Handle("/", s.handle(s.fallback))

@@ -19,7 +19,7 @@ func slipWithCodes() []byte {
 		fmt.Fprintf(&b, "ITEM %02d %-14s %6d.%02d\n", i, "DESCRIPTION", i*3, i%100)
 	}
 	qr := "https://qr.alipay.com/bax03431ljhokirwl38f00a7"
-	fmt.Fprintf(&b, "\x1d(k%c\x0010P0%s\x1d(k\x03\x0010Q0", len(qr)+3, qr)
+	fmt.Fprintf(&b, "\x1d(k%c\x001P0%s\x1d(k\x03\x001Q0", len(qr)+3, qr)
 	b.WriteString("\x1dH\x02\x1dkI\x08{B000123\x1dV\x01")
 	return b.Bytes()
 }
@@ -42,6 +42,9 @@ func BenchmarkRenderPNG(b *testing.B) {
 func TestEncodePNGRoundTrip(t *testing.T) {
 	m := New(profile.Default().Printer, nil, nil)
 	m.Feed(slipWithCodes())
+	if len(m.done) != 1 || len(m.done[0].qr) != 1 || len(m.done[0].barcodes) != 1 || len(m.errs) != 0 {
+		t.Fatalf("the slip did not print as meant: %d receipts, errors %v", len(m.done), m.errs)
+	}
 	img := m.render(m.done[0])
 	data, err := encodePNG(img)
 	if err != nil {
