@@ -202,7 +202,7 @@ func (e *Emulator) createDevices(cfg Config) error {
 	// USB printer interface (emulator/usb.go says where replies go).
 	printerHost := &hostWriter{name: Printer}
 	doors := &printerDoors{pty: printerHost}
-	e.printer = printer.New(p.Printer, doors, e.bus)
+	e.printer = printer.NewWithOptions(p.Printer, doors, e.bus, printer.Options{Clock: e.clock})
 	doors.model = e.printer
 	if err := add(Printer, p.Printer.Baud, doors.feedPTY, printerHost); err != nil {
 		return err
