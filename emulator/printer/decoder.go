@@ -90,7 +90,7 @@ func (d *decoder) feed(p []byte) {
 				}
 				j, or := i+1, b
 				if d.gb {
-					for j < len(p) && p[j] >= 0x20 && p[j] < 0x80 {
+					for j < len(p) && p[j]-0x20 < 0x60 { // 0x20–0x7F
 						j++
 					}
 				} else {
