@@ -68,11 +68,29 @@ var _ = Describe("a sale through the web page", Label("web", "e2e"), func() {
 		// The cashier's next query finds it paid.
 		see("按任意键打印持卡人存根")
 		Eventually(p.js(`document.querySelector('` + row(out) + `').dataset.state`)).Should(Equal("TRADE_SUCCESS"))
+		// The merchant copy is on the roll.
+		slipAlts := p.js(`[...document.querySelectorAll("#roll li.slip img")].map(i => i.alt)`)
+		Eventually(slipAlts).Should(ConsistOf(ContainSubstring("商户存根 MERCHANT COPY")))
+		Eventually(p.js(`document.querySelector("#roll li.slip img").naturalWidth`)).Should(Equal(384.0))
 		p.do(chromedp.EmulateViewport(1366, 768))
 		p.screenshot("web-sale.png")
+
 		click("ENTER")
 		see("交易成功 APPROVED")
 		Eventually(p.js(`document.getElementById("cd").textContent`)).Should(ContainSubstring("PAID"))
+		// The customer copy comes out on top of it.
+		Eventually(slipAlts).Should(HaveLen(2))
+		Expect(slipAlts()).To(HaveExactElements(ContainSubstring("持卡人存根 CARDHOLDER COPY"), ContainSubstring("商户存根 MERCHANT COPY")))
+
+		// Paper out: the printer says so, and the terminal refuses the next sale.
+		click("ENTER")
+		see("主菜单 MENU")
+		p.do(chromedp.SetValue(chromedp.CSS("#paper"), "out"))
+		p.eval(`document.getElementById("paper").dispatchEvent(new Event("change"))`)
+		Eventually(p.text(`#printer-status dd[data-field="paper"]`)).Should(Equal("out"))
+		click("1")
+		see("暂停收款 Payments paused")
+		see("打印机缺纸 / Printer out of paper")
 	})
 })
 

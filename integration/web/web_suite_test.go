@@ -352,7 +352,13 @@ func (p *page) screenshot(name string) string {
 	GinkgoHelper()
 	ctx, cancel := context.WithTimeout(p.ctx, 15*time.Second)
 	defer cancel()
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG, not JPEG
+	// The window grows to the whole page and the screenshot is of the
+	// window: FullScreenshot's capture beyond the viewport paints sticky
+	// table headers blank.
+	w := int64(p.eval(`window.innerWidth`).(float64))
+	h := int64(p.eval(`document.documentElement.scrollHeight`).(float64))
+	p.do(chromedp.EmulateViewport(w, h))
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	Expect(err).NotTo(HaveOccurred())
 	dir := os.Getenv("POSEMU_WEB_SCREENSHOT_DIR")
 	if dir == "" {

@@ -73,15 +73,19 @@ export class Host {
     const rows = newest.map((t) =>
       el(
         "tr",
-        { "data-trade": t.out_trade_no, "data-state": t.trade_status, title: `trade_no ${t.trade_no || "—"} · ${t.kind || ""}` },
-        el("td", { class: "time" }, clockTime(t.gmt_create)),
+        { "data-trade": t.out_trade_no, "data-state": t.trade_status, title: `${t.out_trade_no} · trade_no ${t.trade_no || "—"} · ${t.kind || ""}` },
         // A terminal's out_trade_no is 26 digits; its tail tells trades apart.
-        el("td", { class: "mono", title: t.out_trade_no }, t.out_trade_no.length > 12 ? "…" + t.out_trade_no.slice(-10) : t.out_trade_no),
+        el(
+          "td",
+          { class: "mono" },
+          t.out_trade_no.length > 12 ? "…" + t.out_trade_no.slice(-8) : t.out_trade_no,
+          el("div", { class: "sub time" }, clockTime(t.gmt_create).slice(0, 8)),
+        ),
         el("td", { class: "num" }, yuan(t.total_fen), t.refunded_fen ? el("div", { class: "sub" }, "refunded " + yuan(t.refunded_fen)) : null),
         el(
           "td",
           { class: "state " + String(t.trade_status || "").toLowerCase() },
-          t.trade_status,
+          String(t.trade_status || "").replace(/_/g, "_\u200b"), // may break after each _
           t.awaiting_password ? el("div", { class: "sub" }, "buyer's password") : null,
           t.closed_by ? el("div", { class: "sub" }, "by " + t.closed_by) : null,
         ),
