@@ -181,6 +181,31 @@ var _ = Describe("the web page", Label("web"), func() {
 		Eventually(r.keysPressed).Should(Equal([]string{"3", "4"}))
 	})
 
+	It("starts over when a new posemu comes back in its place", func() {
+		for range 5 {
+			p.click(`#keypad button[data-key="7"]`)
+		}
+		Eventually(p.js(`document.querySelectorAll('#log tbody tr[data-kind="key"]').length`)).Should(Equal(5.0))
+
+		r.stopServer()
+		Eventually(p.js(`document.getElementById("conn").dataset.state`)).Should(Or(Equal("lost"), Equal("reconnecting")))
+		fresh, err := emulator.New(emulator.Config{DevDir: GinkgoT().TempDir()})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(fresh.Close)
+		r.emu = fresh // its events number from 1 again
+		r.restartServer()
+		DeferCleanup(r.stopServer) // before fresh.Close
+		Eventually(p.js(`document.getElementById("conn").dataset.state`), 10*time.Second).Should(Equal("live"))
+
+		// The old posemu's events are gone from the log, and the new one's
+		// show from the first.
+		Eventually(p.js(`document.querySelectorAll('#log tbody tr[data-kind="key"]').length`)).Should(Equal(0.0))
+		p.click(`#keypad button[data-key="9"]`)
+		Eventually(r.keysPressed).Should(Equal([]string{"9"}))
+		Eventually(p.js(`[...document.querySelectorAll('#log tbody tr[data-kind="key"]')].map(r => r.cells[4].textContent)`)).
+			Should(Equal([]any{"code=57 key=9"}))
+	})
+
 	It("is readable on a laptop screen", func() {
 		d := lcd.New(open(emulator.LCD), lcd.Config{})
 		Expect(d.Clear(lcd.White)).To(Succeed())
