@@ -2,6 +2,7 @@ package printer_test
 
 import (
 	"bytes"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -172,5 +173,52 @@ var _ = Describe("the paper", func() {
 			p.Feed([]byte{0x1B, 0x7A})
 			Expect(p.DecodeErrors()).To(ConsistOf(printer.DecodeError{Offset: 300, Msg: "unknown command ESC z; skipped"}))
 		})
+	})
+})
+
+var _ = Describe("concurrent use", func() {
+	It("takes bytes, faults, reads and tear-offs from many goroutines at once", func() {
+		p := newRig(printer.Options{MaxReceipts: 4})
+		slip := cat(textReceipt(), imageReceipt())
+		done := make(chan struct{})
+		var writers, wg sync.WaitGroup
+		for range 3 {
+			writers.Add(1)
+			go func() {
+				defer writers.Done()
+				defer GinkgoRecover()
+				for range 20 {
+					p.Feed(slip)
+				}
+			}()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer GinkgoRecover()
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				Expect(p.SetPaper([]string{"ok", "near-end", "out"}[i%3])).To(Succeed())
+				p.SetCover(i%5 == 0)
+				for _, r := range p.Receipts() {
+					_, err := p.PNG(r.ID)
+					if err != nil {
+						Expect(err).To(MatchError(printer.ErrNoReceipt))
+					}
+				}
+				_ = p.Status()
+				if i%7 == 0 {
+					p.TearOff()
+				}
+			}
+		}()
+		writers.Wait()
+		close(done)
+		wg.Wait()
+		Expect(p.Stats().Received).To(Equal(int64(60 * len(slip))))
 	})
 })
