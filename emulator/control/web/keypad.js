@@ -131,6 +131,7 @@ export class Keypad {
     const name = this.keyOf.get(e.key) || (e.code === "NumpadEnter" ? this.keyOf.get("NumpadEnter") : undefined);
     if (!name || !this.buttons.has(name)) return;
     e.preventDefault(); // F1 would open help, Backspace navigate back
+    if (e.repeat) return; // a terminal key does not repeat while held
     if (!this.buttons.get(name).disabled) this.press(name);
   }
 
