@@ -48,7 +48,10 @@ var _ = Describe("the web page", Label("web"), func() {
 		Eventually(p.js(`[...document.querySelectorAll('#log tbody tr[data-kind="key"]')].map(r => r.cells[4].textContent)`)).
 			Should(Equal([]any{"code=13 key=ENTER", "code=58 key=00", "code=50 key=2", "code=49 key=1"}))
 		// And lights the key the terminal received.
-		Eventually(p.js(`document.querySelector('#keypad button[data-key="ENTER"]').classList.contains("pressed")`)).Should(BeTrue())
+		Eventually(p.js(`document.querySelector('#keypad button[data-key="ENTER"]').dataset.presses`)).Should(Equal("1"))
+		Expect(p.eval(`document.querySelector('#keypad button[data-key="00"]').dataset.presses`)).To(Equal("1"))
+		// The light goes out again.
+		Eventually(p.js(`document.querySelectorAll("#keypad button.pressed").length`)).Should(Equal(0.0))
 	})
 
 	It("labels the keys in Chinese and English, as accessible buttons", func() {

@@ -102,6 +102,7 @@ export class Keypad {
     // still goes to the keypad; keyboard users tab to a key as usual.
     b.addEventListener("mousedown", (e) => e.preventDefault());
     b.addEventListener("click", () => this.press(k.name));
+    b.addEventListener("animationend", () => b.classList.remove("pressed"));
     this.buttons.set(k.name, b);
     return b;
   }
@@ -161,6 +162,7 @@ export class Keypad {
     if (ev.kind !== "key" || !ev.detail) return;
     const b = this.buttons.get(ev.detail.key);
     if (!b) return;
+    b.dataset.presses = String(Number(b.dataset.presses || 0) + 1);
     b.classList.remove("pressed");
     void b.offsetWidth; // restart the animation
     b.classList.add("pressed");
