@@ -88,14 +88,17 @@ func (d *decoder) feed(p []byte) {
 					i++
 					continue
 				}
-				j, or := i+1, b
+				// or collects the high bits of each byte and of each byte
+				// plus one, so that DEL (0x7F) counts as not ASCII: it is
+				// a character of the code table.
+				j, or := i+1, b|(b+1)
 				if d.gb {
-					for j < len(p) && p[j]-0x20 < 0x60 { // 0x20–0x7F
+					for j < len(p) && p[j]-0x20 < 0x5F { // 0x20–0x7E
 						j++
 					}
 				} else {
 					for j < len(p) && p[j] >= 0x20 {
-						or |= p[j]
+						or |= p[j] | (p[j] + 1)
 						j++
 					}
 				}

@@ -168,9 +168,12 @@ func (m *Model) text(p []byte, ascii bool) {
 		} else {
 			table := m.codeTable()
 			for _, b := range p[:n] {
-				if b < 0x80 {
+				switch {
+				case b < 0x7F:
 					ln.text = append(ln.text, b)
-				} else {
+				case b == 0x7F:
+					ln.text = appendRune(ln.text, '⌂') // DEL prints as in PC437
+				default:
 					ln.text = appendRune(ln.text, table[b-0x80])
 				}
 			}

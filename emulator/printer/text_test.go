@@ -118,6 +118,11 @@ var _ = Describe("text on paper", func() {
 			Expect(texts(p.Receipts())).To(Equal([][]string{{"printed"}}))
 		})
 
+		It("prints DEL as the code table's ⌂, in either mode", func() {
+			p.Feed([]byte("a\x7fb\n\x1c.c\x7fd\n"))
+			Expect(p.Current().Text()).To(Equal([]string{"a⌂b", "c⌂d"}))
+		})
+
 		It("discards the line being composed on ESC @", func() {
 			p.Feed(cat("lost", escInit, "kept\n"))
 			Expect(p.Current().Text()).To(Equal([]string{"kept"}))
