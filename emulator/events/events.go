@@ -20,7 +20,8 @@ type Bus struct {
 	mu     sync.Mutex
 	seq    uint64
 	keep   int
-	log    []Event
+	log    []Event // a ring of the last keep events; head is the oldest once full
+	head   int
 	subs   map[*Subscription]struct{}
 	now    func() time.Time
 	closed bool
@@ -45,9 +46,11 @@ func (b *Bus) Publish(device, kind string, detail map[string]any) Event {
 	defer b.mu.Unlock()
 	b.seq++
 	e := Event{Seq: b.seq, Time: b.now(), Device: device, Kind: kind, Detail: detail}
-	b.log = append(b.log, e)
-	if len(b.log) > b.keep {
-		b.log = append(b.log[:0], b.log[len(b.log)-b.keep:]...)
+	if len(b.log) < b.keep {
+		b.log = append(b.log, e)
+	} else {
+		b.log[b.head] = e
+		b.head = (b.head + 1) % b.keep
 	}
 	for s := range b.subs {
 		select {
@@ -66,8 +69,8 @@ func (b *Bus) Since(seq uint64) []Event {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var out []Event
-	for _, e := range b.log {
-		if e.Seq > seq {
+	for i := range b.log {
+		if e := b.log[(b.head+i)%len(b.log)]; e.Seq > seq {
 			out = append(out, e)
 		}
 	}

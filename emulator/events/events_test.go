@@ -57,3 +57,18 @@ var _ = Describe("the event bus", func() {
 		Expect(b.Subscribe(1).C()).To(BeClosed())
 	})
 })
+
+var _ = Describe("a full event bus", func() {
+	It("keeps the newest events in order as it wraps, again and again", func() {
+		b := events.NewBus(4, nil)
+		for range 11 {
+			b.Publish("printer", "data", nil)
+		}
+		var seqs []uint64
+		for _, e := range b.Since(0) {
+			seqs = append(seqs, e.Seq)
+		}
+		Expect(seqs).To(Equal([]uint64{8, 9, 10, 11}))
+		Expect(b.Since(9)).To(HaveLen(2))
+	})
+})
