@@ -32,6 +32,9 @@ import (
 
 func TestWeb(t *testing.T) {
 	RegisterFailHandler(Fail)
+	// A browser, ptys and HTTP on a busy CI machine: give every condition
+	// time, it is only waited for when it fails.
+	SetDefaultEventuallyTimeout(10 * time.Second)
 	RunSpecs(t, "web page: posemu's page in a real headless Chromium")
 }
 
