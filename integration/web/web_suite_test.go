@@ -31,6 +31,10 @@ import (
 )
 
 func TestWeb(t *testing.T) {
+	if _, err := os.Stat(chromiumPath()); err != nil {
+		t.Skipf("the web page tests need a real browser and there is none at %s "+
+			"(apt-get install chromium, or set POSEMU_CHROMIUM to a Chromium binary)", chromiumPath())
+	}
 	RegisterFailHandler(Fail)
 	// A browser, ptys and HTTP on a busy CI machine: give every condition
 	// time, it is only waited for when it fails.
@@ -52,10 +56,6 @@ var browser context.Context
 
 var _ = BeforeSuite(func() {
 	path := chromiumPath()
-	if _, err := os.Stat(path); err != nil {
-		Skip(fmt.Sprintf("the web page tests need a real browser and there is none at %s "+
-			"(apt-get install chromium, or set POSEMU_CHROMIUM to a Chromium binary)", path))
-	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless,
