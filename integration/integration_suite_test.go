@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"testing"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -17,6 +18,10 @@ import (
 
 func TestIntegration(t *testing.T) {
 	RegisterFailHandler(Fail)
+	// What a spec waits for comes in milliseconds, but on a loaded machine
+	// (CI runs many test binaries on two cores) it may take far longer;
+	// waiting longer costs nothing when it comes.
+	SetDefaultEventuallyTimeout(10 * time.Second)
 	RunSpecs(t, "integration: drivers over real ptys against the emulator")
 }
 

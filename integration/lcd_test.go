@@ -5,10 +5,12 @@ import (
 	"image"
 	"image/png"
 	"sync/atomic"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/posemu/posemu/clock"
 	"github.com/posemu/posemu/drivers/lcd"
 	"github.com/posemu/posemu/drivers/port"
 	"github.com/posemu/posemu/emulator"
@@ -42,7 +44,12 @@ var _ = Describe("the operator LCD", Label("integration", "lcd"), func() {
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(p.Close)
 		wire = &corruptingPort{Port: p}
-		d = lcd.New(wire, lcd.Config{})
+		// Every frame here is answered (an ACK or a NAK): wait for it
+		// generously. The display's inter-byte frame gap runs on a clock
+		// that stands still, so a frame the pty hands over in pieces on a
+		// loaded machine is never abandoned half way.
+		r.emu.LCD().SetClock(clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+		d = lcd.New(wire, lcd.Config{Timeout: 5 * time.Second})
 	})
 
 	screenPNG := func() image.Image {

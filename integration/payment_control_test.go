@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -45,7 +44,7 @@ var _ = Describe("Payments: the buyer and the faults through the control API", f
 			Expect(emu.Close()).To(Succeed())
 		})
 		api = control.URL(l)
-		cashier = &payment.Cashier{Client: ps.client(v, 500*time.Millisecond), Clock: v}
+		cashier = &payment.Cashier{Client: ps.client(v, callTimeout), Clock: v}
 	})
 	post := func(path string, body any) int {
 		data, err := json.Marshal(body)

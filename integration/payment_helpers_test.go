@@ -60,6 +60,12 @@ func startPaySim(clk clock.Clock) *paySim {
 	return &paySim{sim: sim, url: hostsim.GatewayURL(l)}
 }
 
+// callTimeout bounds each call to the simulator, in real time. Every call
+// but one that meets a FaultNoReply is answered, in milliseconds on an
+// idle machine and much later on a loaded one, so it must be generous;
+// the few specs whose call is never answered pay it once.
+const callTimeout = 3 * time.Second
+
 // client is the terminal's client with the fixture keys.
 func (p *paySim) client(clk clock.Clock, timeout time.Duration) *payment.Client {
 	c, err := payment.New(payment.Config{GatewayURL: p.url, AppID: hostsim.TestAppID,

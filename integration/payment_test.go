@@ -27,7 +27,7 @@ var _ = Describe("Payments: drivers/payment against emulator/hostsim", func() {
 	BeforeEach(func() {
 		v = clock.NewVirtual(payStart)
 		ps = startPaySim(v)
-		client = ps.client(v, 500*time.Millisecond)
+		client = ps.client(v, callTimeout)
 		cashier = &payment.Cashier{Client: client, Clock: v}
 	})
 	payReq := func(no, code string, fen payment.Fen) payment.PayRequest {

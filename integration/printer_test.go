@@ -91,11 +91,15 @@ var _ = Describe("the printer driver against the emulated printer", Label("integ
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(p.Close)
 		hook = &hookPort{Port: p}
-		drv = printer.New(hook, printer.Config{Timeout: 300 * time.Millisecond, Checkpoint: 4, Window: 256, PrintTimeout: 5 * time.Second})
+		// Generous where an answer is expected (status replies, markers:
+		// the model answers both in stream order), a short Poll for the
+		// status probes while a chunk prints.
+		drv = printer.New(hook, printer.Config{Timeout: 5 * time.Second, Poll: 20 * time.Millisecond,
+			Checkpoint: 4, Window: 256, PrintTimeout: 10 * time.Second})
 	})
 
 	ctx := func() context.Context {
-		c, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		DeferCleanup(cancel)
 		return c
 	}

@@ -48,7 +48,10 @@ var _ = Describe("Display over a pty, against the emulated LCD", func() {
 
 	BeforeEach(func() {
 		var err error
-		r, err = newRig(lcd.Config{}, true)
+		// Every frame here expects an answer: wait generously for it (it
+		// costs nothing when it comes). Frames the tap loses time out at
+		// once (see tapPort).
+		r, err = newRig(lcd.Config{Timeout: 5 * time.Second}, true)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(r.close)
 	})

@@ -3,9 +3,13 @@ package lcd_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"github.com/posemu/posemu/clock"
 	"github.com/posemu/posemu/drivers/lcd"
 	"github.com/posemu/posemu/drivers/port"
 	emu "github.com/posemu/posemu/emulator/lcd"
@@ -33,29 +37,64 @@ func (w *devWriter) Write(p []byte) (int, error) {
 
 // tapPort records every write and may change or drop it before it reaches
 // the line, to stand in for a noisy cable.
+//
+// A frame it drops or cuts short cannot be answered, so the read that
+// waits for that answer times out at once instead of after the driver's
+// Timeout: the driver sees what a real deadline would give it, and the
+// specs can give every answer they do expect a generous Timeout without
+// paying it for each lost frame. The write after a cut one first lets
+// the display see a silent line for longer than its frame gap (on the
+// model's own clock), as the driver's wait would have.
 type tapPort struct {
 	port.Port
 	mu     sync.Mutex
 	writes [][]byte
 	mangle func(i int, p []byte) []byte
+
+	sent       int64 // bytes that went onto the line
+	short      bool  // the last frame reached the display cut short or not at all
+	unanswered bool  // and the read waiting for its answer has not yet been told
+	silence    func(sent int64)
 }
+
+// errUnanswered is the read timeout for a frame that never arrived whole.
+var errUnanswered = fmt.Errorf("tap: the frame did not reach the display whole, so nothing answers it: %w", os.ErrDeadlineExceeded)
 
 func (t *tapPort) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	i := len(t.writes)
 	t.writes = append(t.writes, bytes.Clone(p))
-	mangle := t.mangle
+	mangle, after, sent, silence := t.mangle, t.short, t.sent, t.silence
 	t.mu.Unlock()
+	if after && silence != nil {
+		silence(sent)
+	}
 	out := p
 	if mangle != nil {
 		out = mangle(i, bytes.Clone(p))
 	}
+	t.mu.Lock()
+	t.short = len(out) < len(p)
+	t.unanswered = t.short
+	t.sent += int64(len(out))
+	t.mu.Unlock()
 	if len(out) > 0 {
 		if _, err := t.Port.Write(out); err != nil {
 			return 0, err
 		}
 	}
 	return len(p), nil
+}
+
+func (t *tapPort) Read(p []byte) (int, error) {
+	t.mu.Lock()
+	unanswered := t.unanswered
+	t.unanswered = false
+	t.mu.Unlock()
+	if unanswered {
+		return 0, errUnanswered
+	}
+	return t.Port.Read(p)
 }
 
 func (t *tapPort) written() [][]byte {
@@ -69,17 +108,26 @@ type rig struct {
 	dev   *ptydev.Device
 	tap   *tapPort
 	disp  *lcd.Display
+	// clk is the model's clock for its inter-byte frame gap: it moves only
+	// when a spec says the line went quiet, so a frame the pty hands over
+	// in pieces on a loaded machine is never abandoned half way.
+	clk *clock.Virtual
+	fed atomic.Int64 // bytes the model has taken in
 }
 
 // newRig starts a model on a pty (none when withModel is false: a display
 // that never answers) and opens it with drivers/port.
 func newRig(cfg lcd.Config, withModel bool) (*rig, error) {
-	r := &rig{}
+	r := &rig{clk: clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
 	var feed func([]byte)
 	w := &devWriter{}
 	if withModel {
 		r.model = emu.New(lcdProfile, w, nil)
-		feed = r.model.Feed
+		r.model.SetClock(r.clk)
+		feed = func(p []byte) {
+			r.model.Feed(p)
+			r.fed.Add(int64(len(p)))
+		}
 	}
 	dev, err := ptydev.New("lcd", "", feed)
 	if err != nil {
@@ -92,9 +140,22 @@ func newRig(cfg lcd.Config, withModel bool) (*rig, error) {
 		dev.Close()
 		return nil, err
 	}
-	r.tap = &tapPort{Port: p}
+	r.tap = &tapPort{Port: p, silence: r.silence}
 	r.disp = lcd.New(r.tap, cfg)
 	return r, nil
+}
+
+// silence lets the line go quiet past the frame gap once the model has
+// taken in the sent bytes (a partial frame among them), so that it drops
+// the partial frame before the next one arrives.
+func (r *rig) silence(sent int64) {
+	if r.model == nil {
+		return
+	}
+	for give := time.Now().Add(10 * time.Second); r.fed.Load() < sent && time.Now().Before(give); {
+		time.Sleep(time.Millisecond) // a condition polled, not a guess: the pty's delivery
+	}
+	r.clk.Advance(emu.FrameGap + time.Millisecond)
 }
 
 func (r *rig) close() {

@@ -18,6 +18,12 @@ import (
 // while it is out in its buffer, and answers GS r 1 when it gets to it in
 // the stream, as a real printer does. It knows just enough commands to
 // step over the driver's text documents.
+//
+// It prints instantly: whatever came before a DLE EOT is printed (or stuck
+// behind a paper out) when it answers, so its replies leave in stream
+// order, a marker's before a later status request's. The driver's wait
+// for a marker therefore ends on an event (the marker, or a fault in the
+// status reply) and never on how fast this machine runs.
 type fakePrinter struct {
 	device atomic.Pointer[ptydev.Device] // set once the pty exists
 
@@ -32,7 +38,11 @@ type fakePrinter struct {
 	asb      bool // send an ASB frame before each status reply
 	outAfter int  // paper runs out after this many printed lines (0: never)
 	status   [4]byte
-	onLine   func(n int) // called (without mu) after each printed line
+	// unplugAt unplugs the pty once this many lines are printed (0:
+	// never). From that line on the fake prints and answers nothing, so
+	// the driver cannot get further whenever the unplug lands.
+	unplugAt int
+	gone     bool
 }
 
 var readyStatus = [4]byte{0x12, 0x12, 0x12, 0x12}
@@ -63,6 +73,10 @@ func (f *fakePrinter) set(fn func(f *fakePrinter)) {
 
 func (f *fakePrinter) feed(p []byte) {
 	f.mu.Lock()
+	if f.gone {
+		f.mu.Unlock()
+		return
+	}
 	f.received = append(f.received, p...)
 	f.in = append(f.in, p...)
 	var reply []byte
@@ -79,6 +93,7 @@ func (f *fakePrinter) feed(p []byte) {
 			break
 		}
 		f.queue = append(f.queue, f.in[:i]...)
+		reply = append(reply, f.process()...)
 		if f.in[i+1] == 0x04 && f.in[i+2] >= 1 && f.in[i+2] <= 4 && !f.silent {
 			if f.asb && f.in[i+2] == 1 {
 				reply = append(reply, 0x10|f.status[0]&0x08, 0, 0, 0)
@@ -88,6 +103,9 @@ func (f *fakePrinter) feed(p []byte) {
 		f.in = f.in[i+3:]
 	}
 	reply = append(reply, f.process()...)
+	if f.gone {
+		reply = nil
+	}
 	f.mu.Unlock()
 	f.write(reply)
 }
@@ -102,7 +120,7 @@ func (f *fakePrinter) write(b []byte) {
 func (f *fakePrinter) process() []byte {
 	var reply []byte
 	q := f.queue
-	for len(q) > 0 && !f.out {
+	for len(q) > 0 && !f.out && !f.gone {
 		n := 1
 		switch c := q[0]; c {
 		case 0x1B, 0x1D, 0x1C:
@@ -120,9 +138,10 @@ func (f *fakePrinter) process() []byte {
 			if f.outAfter > 0 && len(f.lines) == f.outAfter {
 				f.out, f.status = true, paperOutStatus
 			}
-			if cb := f.onLine; cb != nil {
-				count := len(f.lines)
-				go cb(count)
+			if f.unplugAt > 0 && len(f.lines) == f.unplugAt {
+				f.gone = true
+				// Unplug waits for the reader that is calling feed.
+				go f.dev().Unplug() //nolint:errcheck
 			}
 		case 0x0D:
 		default:

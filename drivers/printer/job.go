@@ -231,12 +231,15 @@ func (pr *Printer) run(ctx context.Context, doc *Document, from, printed int) (J
 var errMarkSilent = fmt.Errorf("no reply to GS r 1 from a printer that reports ready: %w", ErrNoResponse)
 
 // awaitMark returns the next marker reply. While it waits it asks for the
-// status every Config.Timeout: a fault ends the wait with a
-// *StatusError; a printer that stays ready but silent on the marker for
-// Config.PrintTimeout gives ErrNoResponse.
+// status every Config.Poll: a fault ends the wait with a *StatusError. A
+// printer that still reports ready, in answer to a request sent once
+// Config.PrintTimeout has passed, and has not sent the marker by then
+// gives ErrNoResponse: the request goes out after the marker on the same
+// line, so the driver's own lateness is not taken for the printer's.
 func (pr *Printer) awaitMark(ctx context.Context, op string) (byte, error) {
 	deadline := time.Now().Add(pr.cfg.PrintTimeout)
 	for {
+		pr.takeQueued()
 		if len(pr.marks) > 0 {
 			b := pr.marks[0]
 			pr.marks = pr.marks[1:]
@@ -245,22 +248,14 @@ func (pr *Printer) awaitMark(ctx context.Context, op string) (byte, error) {
 		if pr.owed == 0 {
 			return 0, pr.errorf("%s: no marker outstanding: %w", op, ErrUnconfirmed)
 		}
-		err := pr.fill(ctx, minTime(deadline, time.Now().Add(pr.cfg.Timeout)))
-		for {
-			r, ok := pr.dec.next()
-			if !ok {
-				break
-			}
-			pr.take(r) // a DLE EOT reply here is a late one: dropped
-		}
+		err := pr.fill(ctx, minTime(deadline, time.Now().Add(pr.cfg.Poll)))
 		switch {
 		case err == nil:
 			continue
 		case !errors.Is(err, errTimeout):
 			return 0, pr.errorf("%s: %w", op, err)
-		case !time.Now().Before(deadline):
-			return 0, pr.errorf("%s: within %s: %w", op, pr.cfg.PrintTimeout, errMarkSilent)
 		}
+		late := !time.Now().Before(deadline)
 		st, err := pr.status(ctx)
 		if err != nil {
 			return 0, err
@@ -268,6 +263,22 @@ func (pr *Printer) awaitMark(ctx context.Context, op string) (byte, error) {
 		if !st.Ready() {
 			return 0, &StatusError{Port: pr.p.Address(), Op: op, Status: st}
 		}
+		pr.takeQueued()
+		if late && len(pr.marks) == 0 {
+			return 0, pr.errorf("%s: within %s: %w", op, pr.cfg.PrintTimeout, errMarkSilent)
+		}
+	}
+}
+
+// takeQueued files the replies decoded so far. A DLE EOT reply among them
+// is a late one (status stops at its fourth): dropped.
+func (pr *Printer) takeQueued() {
+	for {
+		r, ok := pr.dec.next()
+		if !ok {
+			return
+		}
+		pr.take(r)
 	}
 }
 

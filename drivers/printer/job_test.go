@@ -10,17 +10,44 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/posemu/posemu/drivers/port"
 	"github.com/posemu/posemu/drivers/printer"
 )
 
-// testConfig keeps the waits short and the window small, so that a job
-// of 30 lines is still being sent when the paper runs out.
+// testConfig waits generously for every answer the specs expect (a
+// loaded machine may take its time; an answer that comes costs nothing),
+// polls the status often while a chunk prints (a probe, whose outcome
+// does not depend on when it runs) and keeps the window small, so that a
+// job of 30 lines is still being sent when the paper runs out.
 var testConfig = printer.Config{
-	Timeout:      150 * time.Millisecond,
+	Timeout:      5 * time.Second,
+	Poll:         20 * time.Millisecond,
 	Checkpoint:   4,
 	Window:       100,
-	PrintTimeout: 2 * time.Second,
+	PrintTimeout: 10 * time.Second,
+}
+
+// silentTimeout is the status timeout of a driver whose printer is meant
+// not to answer: only then may it be short.
+const silentTimeout = 200 * time.Millisecond
+
+func quickToGiveUp() printer.Config {
+	cfg := testConfig
+	cfg.Timeout = silentTimeout
+	return cfg
+}
+
+// inputQueued counts the bytes waiting to be read on the pty slave at
+// path (TIOCINQ on a second descriptor: the queue is the tty's). Opening
+// the slave again past the serial library's TIOCEXCL needs root, as the
+// tests run.
+func inputQueued(path string) func() (int, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_NOCTTY|unix.O_NONBLOCK, 0)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() error { return unix.Close(fd) })
+	return func() (int, error) { return unix.IoctlGetInt(fd, unix.TIOCINQ) }
 }
 
 func lines(n int) (*printer.Document, []string) {
@@ -36,7 +63,7 @@ func lines(n int) (*printer.Document, []string) {
 }
 
 func ctx() context.Context {
-	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	DeferCleanup(cancel)
 	return c
 }
@@ -81,20 +108,33 @@ var _ = Describe("the driver over a pty against a scripted printer", func() {
 
 		It("reports a printer that does not answer as ErrNoResponse after the timeout", func() {
 			f.set(func(f *fakePrinter) { f.silent = true })
+			pr = printer.New(p, quickToGiveUp())
 			start := time.Now()
 			_, err := pr.Status(ctx())
 			Expect(err).To(MatchError(printer.ErrNoResponse))
-			Expect(time.Since(start)).To(BeNumerically("<", time.Second))
+			// Its own timeout, not the context's (ErrNoResponse says
+			// that much): it waited that long and returned long before
+			// the context would have ended it. The upper bound leaves a
+			// loaded machine room to run a late timer.
+			Expect(time.Since(start)).To(BeNumerically(">=", silentTimeout))
+			Expect(time.Since(start)).To(BeNumerically("<", 5*time.Second))
 			_, err = pr.Print(ctx(), doc().Text("x"))
 			Expect(err).To(MatchError(printer.ErrNoResponse))
 		})
 
 		It("recovers after a silent spell, ignoring late replies", func() {
+			queued := inputQueued(f.dev().Path())
 			f.set(func(f *fakePrinter) { f.silent = true })
+			pr = printer.New(p, quickToGiveUp())
 			_, err := pr.Status(ctx())
 			Expect(err).To(MatchError(printer.ErrNoResponse))
 			f.dev().Write([]byte{0x16}) //nolint:errcheck // a late, stale reply
+			// The driver drains what is already on the line; a reply later
+			// than its quiet spell it cannot tell from a fresh one. So the
+			// stale byte must be there before it asks again.
+			Eventually(queued).Should(Equal(1))
 			f.set(func(f *fakePrinter) { f.silent = false })
+			pr.SetTimeout(testConfig.Timeout) // this answer is expected
 			s, err := pr.Status(ctx())
 			Expect(err).NotTo(HaveOccurred())
 			Expect(s.Conditions).To(BeZero())
@@ -102,6 +142,7 @@ var _ = Describe("the driver over a pty against a scripted printer", func() {
 
 		It("gives up when the context is cancelled", func() {
 			f.set(func(f *fakePrinter) { f.silent = true })
+			pr = printer.New(p, quickToGiveUp()) // should the context fail to stop it
 			c, cancel := context.WithCancel(context.Background())
 			cancel()
 			_, err := pr.Status(c)
@@ -242,8 +283,11 @@ var _ = Describe("the driver over a pty against a scripted printer", func() {
 		Expect(errors.As(err, &je)).To(BeTrue())
 		// Switched off and on: the buffer and its markers are gone.
 		f.set(func(f *fakePrinter) { f.queue, f.out, f.outAfter, f.status = nil, false, 0, readyStatus })
+		// The markers that did come are answered in stream order, before
+		// the status the driver asks for once PrintTimeout has passed; a
+		// short PrintTimeout only shortens the wait for the lost ones.
 		cfg := testConfig
-		cfg.PrintTimeout = 500 * time.Millisecond
+		cfg.PrintTimeout = 300 * time.Millisecond
 		pr2 := printer.New(p, cfg)
 		_, err = pr2.Resume(ctx(), je, printer.ContinueRemaining) // a fresh driver owes no markers
 		Expect(err).NotTo(HaveOccurred())
@@ -269,13 +313,7 @@ var _ = Describe("the driver over a pty against a scripted printer", func() {
 
 	It("reports a disconnect mid-job as port.ErrDisconnected with the progress", func() {
 		d, _ := lines(30)
-		f.set(func(f *fakePrinter) {
-			f.onLine = func(n int) {
-				if n == 6 {
-					f.dev().Unplug() //nolint:errcheck
-				}
-			}
-		})
+		f.set(func(f *fakePrinter) { f.unplugAt = 6 })
 		_, err := pr.Print(ctx(), d)
 		Expect(err).To(MatchError(port.ErrDisconnected))
 		var je *printer.JobError

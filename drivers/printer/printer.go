@@ -18,6 +18,11 @@ type Config struct {
 	// (DLE EOT 1–4, answered at once by a printer that is on). Default
 	// 500 ms.
 	Timeout time.Duration
+	// Poll is how long to wait for a chunk's confirmation before asking
+	// for the status again, so that a fault in the middle of a job is
+	// seen within about Poll. It bounds no answer: a status request still
+	// gets Timeout for its replies. Default Timeout.
+	Poll time.Duration
 	// Checkpoint is how many segments are sent between two confirmations.
 	// Default 8.
 	Checkpoint int
@@ -27,7 +32,11 @@ type Config struct {
 	// paper runs out is kept by the printer and not lost. Default 1024.
 	Window int
 	// PrintTimeout is how long a confirmation may take while the printer
-	// keeps reporting ready (a slow print of a long chunk). Default 10 s.
+	// keeps reporting ready (a slow print of a long chunk). The driver
+	// gives up only when a status request sent after PrintTimeout is
+	// answered ready with the confirmation still missing, so a driver that
+	// was itself held up (a loaded machine) does not blame the printer.
+	// Default 10 s.
 	PrintTimeout time.Duration
 	// DuplicateMark is the line a reprint with MarkDuplicate starts with.
 	// Default "重打印 DUPLICATED".
@@ -37,6 +46,9 @@ type Config struct {
 func (c Config) withDefaults() Config {
 	if c.Timeout <= 0 {
 		c.Timeout = 500 * time.Millisecond
+	}
+	if c.Poll <= 0 {
+		c.Poll = c.Timeout
 	}
 	if c.Checkpoint <= 0 {
 		c.Checkpoint = 8
