@@ -26,9 +26,11 @@ const (
 	DevKeypad      = "keypad"
 	DevScanner     = "scanner"
 	DevPrinter     = "printer"
+	// DevUSBPrinter is the printer's USB door (usb: or usbip:// address).
+	DevUSBPrinter = "usb-printer"
 )
 
-var deviceNames = []string{DevLCD, DevCustDisplay, DevKeypad, DevScanner, DevPrinter}
+var deviceNames = []string{DevLCD, DevCustDisplay, DevKeypad, DevScanner, DevPrinter, DevUSBPrinter}
 
 // App plays the terminal application's part until there is one: it holds
 // the project's drivers on the devices' ports, so that scenarios test the

@@ -37,11 +37,12 @@ type groupDoc struct {
 }
 
 type scenarioDoc struct {
-	Name   string   `yaml:"name" required:"true" doc:"name of the scenario; becomes the Ginkgo It"`
-	Labels []string `yaml:"labels" doc:"Ginkgo labels, added to the suite's; emulator-only and physical-only limit the targets"`
-	Skip   string   `yaml:"skip" doc:"when set, the scenario is skipped with this reason"`
-	Given  rawGiven `yaml:"given" doc:"the state the scenario starts from"`
-	Steps  rawSteps `yaml:"steps" required:"true" doc:"the steps, in order"`
+	Name   string            `yaml:"name" required:"true" doc:"name of the scenario; becomes the Ginkgo It"`
+	Labels []string          `yaml:"labels" doc:"Ginkgo labels, added to the suite's; emulator-only and physical-only limit the targets"`
+	Title  map[string]string `yaml:"title" doc:"the name in other languages, by language code (zh: 打印测试页), for consoles and reports"`
+	Skip   string            `yaml:"skip" doc:"when set, the scenario is skipped with this reason"`
+	Given  rawGiven          `yaml:"given" doc:"the state the scenario starts from"`
+	Steps  rawSteps          `yaml:"steps" required:"true" doc:"the steps, in order"`
 }
 
 // rawSteps, rawScenarios and rawGiven keep nodes for the loader to decode
@@ -297,7 +298,7 @@ func (l *loader) scenario(s *Suite, n *yaml.Node) *Scenario {
 		l.fail(posOf(l.file, n), "", "", "a scenario needs a name")
 		return nil
 	}
-	sc := &Scenario{Suite: s, Name: doc.Name, Pos: posOf(l.file, n), Labels: doc.Labels, Skip: doc.Skip}
+	sc := &Scenario{Suite: s, Name: doc.Name, Pos: posOf(l.file, n), Labels: doc.Labels, Title: doc.Title, Skip: doc.Skip}
 	l.checkLabels(n, "labels", sc.Labels, sc.Name)
 	if slices.Contains(sc.AllLabels(), LabelEmulatorOnly) && slices.Contains(sc.AllLabels(), LabelPhysicalOnly) {
 		l.fail(sc.Pos, sc.Name, "", "labelled both %s and %s: it could never run", LabelEmulatorOnly, LabelPhysicalOnly)

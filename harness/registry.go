@@ -140,7 +140,7 @@ func Steps() []*StepDef {
 }
 
 // Areas in the order the docs present them.
-var areas = []string{"keys", "scanner", "display", "customer display", "devices", "printer", "payment", "terminal", "events", "operator"}
+var areas = []string{"keys", "scanner", "display", "customer display", "devices", "printer", "usb", "payment", "terminal", "events", "measurements", "operator"}
 
 func areaOrder(a string) int {
 	if i := slices.Index(areas, a); i >= 0 {

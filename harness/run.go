@@ -112,6 +112,9 @@ type Runner struct {
 	// StrictPending fails, instead of skipping, scenarios whose steps are
 	// not available yet.
 	StrictPending bool
+	// OnStep, if set, is called as each step starts (progress displays,
+	// step timings).
+	OnStep func(sc *Scenario, s *Step)
 }
 
 // Check returns a *SkipError when sc cannot run on the runner's target
@@ -154,6 +157,10 @@ func (rn *Runner) unavailable(reason string) error {
 type Result struct {
 	Duration  time.Duration
 	Artifacts []Artifact
+	// Measurements are what measure_* steps measured, failed ones too.
+	Measurements []Measurement
+	// Attachments are what attach steps kept (screen, receipt PNGs).
+	Attachments []Attachment
 }
 
 // Run carries sc out. A scenario that cannot run returns the *SkipError
@@ -174,7 +181,7 @@ func (rn *Runner) Run(ctx context.Context, sc *Scenario) (*Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("%s: scenario %q: starting the %s target: %w", sc.Pos, sc.Name, rn.Target.Name(), err)
 	}
-	r := &Run{ctx: ctx, target: rn.Target.Name(), sc: sc, sess: sess, log: rn.Log}
+	r := &Run{ctx: ctx, target: rn.Target.Name(), sc: sc, sess: sess, log: rn.Log, onStep: rn.OnStep}
 	if r.log == nil {
 		r.log = io.Discard
 	}
@@ -182,6 +189,7 @@ func (rn *Runner) Run(ctx context.Context, sc *Scenario) (*Result, error) {
 	if err == nil {
 		err = r.steps(sc.AllSteps())
 	}
+	res.Measurements, res.Attachments = r.measures, r.attached
 	if err != nil && rn.ArtifactDir != "" {
 		if as, ok := sess.(ArtifactSession); ok {
 			dir := filepath.Join(rn.ArtifactDir, safeName(sc.Suite.Name+"-"+sc.Name))
@@ -215,6 +223,9 @@ func (r *Run) steps(list []*Step) error {
 			return &StepError{Scenario: r.sc.Name, Step: s, Msg: "not run: " + err.Error(), Err: err}
 		}
 		r.step = s
+		if r.onStep != nil {
+			r.onStep(r.sc, s)
+		}
 		fmt.Fprintf(r.log, "%s %s\n", s.Pos, s.Label())
 		run := s.Def.emulator
 		if r.target == TargetPhysical {
@@ -258,6 +269,9 @@ type Run struct {
 	target   string
 	sc       *Scenario
 	step     *Step
+	onStep   func(*Scenario, *Step)
+	measures []Measurement
+	attached []Attachment
 	sess     Session
 	log      io.Writer
 	evCursor uint64

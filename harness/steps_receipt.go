@@ -55,7 +55,7 @@ func init() {
 		Hardware: "asks the operator whether the receipt shows the texts",
 		Emulator: expectReceipt,
 		Physical: func(r *Run, s *ExpectReceiptStep) error {
-			return r.AskCheck(fmt.Sprintf("Does the receipt show %s?", strings.Join(quoteAll(s.Contains), " then ")))
+			return r.AskCheck("Does the receipt show " + s.describe() + "?")
 		},
 	})
 	Register(Def[ExpectNoReceiptStep]{

@@ -51,6 +51,9 @@ type Scenario struct {
 	Name   string
 	Pos    Pos
 	Labels []string
+	// Title is the name in other languages, by language code ("zh"),
+	// for consoles and reports (hwcheck).
+	Title map[string]string
 	// Skip, when set, is why the scenario does not run.
 	Skip  string
 	Given Given

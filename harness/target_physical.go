@@ -21,7 +21,7 @@ type Station struct {
 	// Profile is the terminal's device profile (key map, scanner framing).
 	Profile string `yaml:"profile" doc:"device profile of the terminal: a built-in name or a file relative to the station file"`
 	// Devices maps a device name to its port address (docs/addresses.md).
-	Devices map[string]string `yaml:"devices" doc:"port address of each device: lcd, custdisplay, keypad, scanner, printer"`
+	Devices map[string]string `yaml:"devices" doc:"port address of each device: lcd, custdisplay, keypad, scanner, printer, usb-printer"`
 	// Platform is the payment platform's gateway URL.
 	Platform string `yaml:"platform" doc:"payment platform gateway URL"`
 	// PromptTimeout bounds every operator prompt (60s if unset).
