@@ -49,6 +49,7 @@ type App struct {
 	custPort port.Port
 	cust     *custdisplay.Display
 	prnPort  port.Port
+	printers map[string]*appPrinter // drivers/printer on each printer door
 	keypad   *keypad.Keypad
 	scanner  *scanner.Scanner
 	stopScan context.CancelFunc
@@ -293,6 +294,11 @@ func (a *App) Close() error {
 		stop()
 		errs = append(errs, ignoreClosed(s.Close()))
 		<-done
+	}
+	for _, ap := range a.printers {
+		if ap.port != nil {
+			errs = append(errs, ignoreClosed(ap.port.Close()))
+		}
 	}
 	for _, p := range []port.Port{a.lcdPort, a.custPort, a.prnPort} {
 		if p != nil {

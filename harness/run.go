@@ -244,10 +244,7 @@ func (r *Run) steps(list []*Step) error {
 }
 
 func givenNeeds(g Given) string {
-	switch {
-	case len(g.Buyers) > 0 || len(g.Faults) > 0:
-		return needHostSim
-	case len(g.Config) > 0:
+	if len(g.Config) > 0 {
 		return needTerminal
 	}
 	return ""

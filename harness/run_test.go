@@ -154,22 +154,22 @@ scenarios:
 
 	Describe("scenarios that cannot run", func() {
 		It("skips a scenario with a step that is not available yet, saying what it needs", func() {
-			err := run("      - press: 1\n      - expect_trade: {status: TRADE_SUCCESS}\n")
+			err := run("      - press: 1\n      - expect_journal: {kind: sale}\n")
 			var skip *harness.SkipError
 			Expect(errors.As(err, &skip)).To(BeTrue())
-			Expect(skip.Reason).To(Equal("r.yaml:6:9: step 2 (expect_trade) not available yet: needs the payment platform simulator (emulator/hostsim: buyers, faults, trades)"))
+			Expect(skip.Reason).To(Equal("r.yaml:6:9: step 2 (expect_journal) not available yet: needs the terminal application (terminal/)"))
 		})
 
 		It("fails it instead when pending steps must not be skipped", func() {
 			rn.StrictPending = true
-			err := run("      - host_fault: {kind: no_reply}\n")
-			Expect(err).To(MatchError(ContainSubstring("step 1 (host_fault) not available yet: needs the payment platform simulator")))
+			err := run("      - restart_app: {}\n")
+			Expect(err).To(MatchError(ContainSubstring("step 1 (restart_app) not available yet: needs the terminal application")))
 			Expect(errors.As(err, new(*harness.SkipError))).To(BeFalse())
 		})
 
 		It("skips a scenario whose given needs a part that is missing", func() {
-			_, err := runOn(rn, "suite: s\nscenarios:\n  - name: a\n    given: {buyers: [{code: \"1\"}]}\n    steps: []\n")
-			Expect(err).To(MatchError("skipped: r.yaml:3:5: given: not available yet: needs the payment platform simulator (emulator/hostsim: buyers, faults, trades)"))
+			_, err := runOn(rn, "suite: s\nscenarios:\n  - name: a\n    given: {config: {merchant_name: TEST}}\n    steps: []\n")
+			Expect(err).To(MatchError("skipped: r.yaml:3:5: given: not available yet: needs the terminal application (terminal/)"))
 		})
 
 		It("skips a scenario marked skip, and one for the other target", func() {

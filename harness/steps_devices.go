@@ -6,22 +6,36 @@ import (
 	"strings"
 	"time"
 
+	"github.com/posemu/posemu/emulator"
 	"github.com/posemu/posemu/emulator/events"
 )
 
 // DeviceStep names one device.
 type DeviceStep struct {
-	Device string `yaml:"device" required:"true" shorthand:"true" doc:"lcd, custdisplay, keypad, scanner or printer"`
+	Device string `yaml:"device" required:"true" shorthand:"true" doc:"lcd, custdisplay, keypad, scanner, printer or usb-printer"`
 }
 
 // Validate checks the name.
 func (s *DeviceStep) Validate() error { return checkDevice(s.Device) }
 
 func checkDevice(name string) error {
-	if !slices.Contains(deviceNames, name) {
-		return fmt.Errorf("device %q: valid: %s", name, strings.Join(deviceNames, ", "))
+	if !slices.Contains(knownDevices(), name) {
+		return fmt.Errorf("device %q: valid: %s", name, strings.Join(knownDevices(), ", "))
 	}
 	return nil
+}
+
+// knownDevices are the devices a step may name: the app's and the
+// emulator's, the printer's USB door among them (whether an emulator or a
+// station has it is found out when the scenario runs).
+func knownDevices() []string {
+	out := slices.Clone(deviceNames)
+	for _, d := range append(emulator.DeviceNames(), emulator.USBPrinter) {
+		if !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // AdvanceClockStep moves the emulator's virtual clock.
@@ -31,14 +45,14 @@ type AdvanceClockStep struct {
 
 // EventMatch picks events off the emulator's bus.
 type EventMatch struct {
-	Device string         `yaml:"device" required:"true" doc:"device that published it: lcd, custdisplay, keypad, scanner, printer, emulator"`
+	Device string         `yaml:"device" required:"true" doc:"device that published it: lcd, custdisplay, keypad, scanner, printer, usb-printer, emulator, host (the payment simulator)"`
 	Kind   string         `yaml:"kind" doc:"event kind, e.g. key, scan, text, unplug (any if unset)"`
 	Where  map[string]any `yaml:"where" doc:"detail fields that must have these values"`
 }
 
 // Validate checks the device name.
 func (m *EventMatch) Validate() error {
-	if m.Device == "emulator" {
+	if m.Device == "emulator" || m.Device == "host" {
 		return nil
 	}
 	return checkDevice(m.Device)
@@ -85,12 +99,9 @@ func init() {
 	})
 	Register(Def[AdvanceClockStep]{
 		Name: "advance_clock", Area: "devices",
-		Summary: "move the virtual clock forward, firing the timers that come due",
-		Example: `- advance_clock: 30s`,
-		Emulator: func(r *Run, s *AdvanceClockStep) error {
-			r.Clock().Advance(s.By.D())
-			return nil
-		},
+		Summary:       "move the virtual clock forward, firing the timers that come due",
+		Example:       `- advance_clock: 30s`,
+		Emulator:      func(r *Run, s *AdvanceClockStep) error { return r.AdvanceClock(s.By.D()) },
 		NotOnHardware: "a physical terminal's clock cannot be advanced",
 	})
 	Register(Def[ExpectEventStep]{

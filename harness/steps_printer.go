@@ -1,13 +1,13 @@
 package harness
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/posemu/posemu/drivers/port"
-	"golang.org/x/text/encoding/simplifiedchinese"
+	"github.com/posemu/posemu/drivers/printer"
 )
 
 // PrinterState is the printer's paper, cover and cutter.
@@ -15,6 +15,7 @@ type PrinterState struct {
 	Paper  string `yaml:"paper" doc:"ok, near_end or out"`
 	Cover  string `yaml:"cover" doc:"open or closed"`
 	Cutter string `yaml:"cutter" doc:"ok or jammed"`
+	Drawer string `yaml:"drawer" doc:"open or closed: what the cash drawer's switch reads"`
 }
 
 // Validate checks the values.
@@ -28,8 +29,11 @@ func (s *PrinterState) Validate() error {
 	if err := oneOf("cutter", s.Cutter, "ok", "jammed"); err != nil {
 		return err
 	}
+	if err := oneOf("drawer", s.Drawer, "open", "closed"); err != nil {
+		return err
+	}
 	if *s == (PrinterState{}) {
-		return errors.New("say what to change: paper, cover or cutter")
+		return errors.New("say what to change: paper, cover, cutter or drawer")
 	}
 	return nil
 }
@@ -69,13 +73,13 @@ func (s *PrinterState) instructions() []string {
 	case "ok":
 		out = append(out, "clear the cutter")
 	}
+	switch s.Drawer {
+	case "open":
+		out = append(out, "open the cash drawer")
+	case "closed":
+		out = append(out, "close the cash drawer")
+	}
 	return out
-}
-
-// PrintStep prints text through the printer's port, as the terminal would.
-type PrintStep struct {
-	Lines []string `yaml:"lines" required:"true" shorthand:"true" doc:"lines of text (Chinese is sent in GB18030)"`
-	Cut   bool     `yaml:"cut" doc:"feed and cut after the text"`
 }
 
 // ExpectPrinterStatusStep asks the printer for its status over its port
@@ -86,6 +90,8 @@ type ExpectPrinterStatusStep struct {
 	Paper   string   `yaml:"paper" doc:"ok, near_end or out"`
 	Cover   string   `yaml:"cover" doc:"open or closed"`
 	Cutter  string   `yaml:"cutter" doc:"ok or error"`
+	Drawer  string   `yaml:"drawer" doc:"open or closed (the drawer switch)"`
+	Device  string   `yaml:"device" doc:"printer (default) or usb-printer: which door to ask through"`
 	Timeout Duration `yaml:"timeout" doc:"how long to keep asking"`
 }
 
@@ -95,6 +101,12 @@ func (s *ExpectPrinterStatusStep) Validate() error {
 		return err
 	}
 	if err := oneOf("cover", s.Cover, "open", "closed"); err != nil {
+		return err
+	}
+	if err := oneOf("drawer", s.Drawer, "open", "closed"); err != nil {
+		return err
+	}
+	if err := oneOf("device", s.Device, DevPrinter, usbPrinter); err != nil {
 		return err
 	}
 	return oneOf("cutter", s.Cutter, "ok", "error")
@@ -125,25 +137,9 @@ func init() {
 		},
 		Physical: func(r *Run, _ *TearOffStep) error { return r.AskDo("Tear off the printed paper") },
 	})
-	print := func(r *Run, s *PrintStep) error {
-		b, err := escposText(s.Lines, s.Cut)
-		if err != nil {
-			return err
-		}
-		return r.App().Printer(func(p port.Port) error {
-			_, err := p.Write(b)
-			return err
-		})
-	}
-	Register(Def[PrintStep]{
-		Name: "print", Area: "printer",
-		Summary:  "the terminal prints lines of text (raw ESC/POS over the printer's port)",
-		Example:  `- print: {lines: ["POSEMU TEST", "合计 12.50"], cut: true}`,
-		Emulator: print, Physical: print,
-	})
 	Register(Def[ExpectPrinterStatusStep]{
 		Name: "expect_printer_status", Area: "printer",
-		Summary:  "the printer's status, asked over its port (DLE EOT 1–4), is this",
+		Summary:  "the printer's status, asked through drivers/printer (DLE EOT 1–4), is this",
 		Example:  `- expect_printer_status: {online: true, paper: ok}`,
 		Emulator: expectPrinterStatus, Physical: expectPrinterStatus,
 	})
@@ -164,41 +160,21 @@ func quoteAll(list []string) []string {
 	return out
 }
 
-// escposText encodes lines as a printer would be sent them: ASCII as is,
-// other text in GB18030 inside FS & … FS . (Chinese character mode).
-func escposText(lines []string, cut bool) ([]byte, error) {
-	b := []byte{0x1B, 0x40}
-	enc := simplifiedchinese.GB18030.NewEncoder()
-	for _, l := range lines {
-		ascii := true
-		for _, c := range l {
-			if c >= 0x80 || c < 0x20 {
-				ascii = false
-			}
-		}
-		if ascii {
-			b = append(append(b, l...), '\n')
-			continue
-		}
-		gb, err := enc.String(l)
-		if err != nil {
-			return nil, fmt.Errorf("line %q cannot be printed in GB18030: %w", l, err)
-		}
-		b = append(append(append(b, 0x1C, 0x26), gb...), 0x1C, 0x2E, '\n')
-	}
-	if cut {
-		b = append(b, 0x1B, 0x64, 3, 0x1D, 0x56, 0x42, 0)
-	}
-	return b, nil
-}
-
-// PrinterStatus is what DLE EOT 1–4 report.
+// PrinterStatus is what DLE EOT 1–4 report, as a failure message shows it.
 type PrinterStatus struct {
 	Raw                    [4]byte
 	Online                 bool
 	CoverOpen              bool
 	PaperNearEnd, PaperOut bool
 	CutterError            bool
+	DrawerOpen             bool
+}
+
+// statusOf reads the driver's status.
+func statusOf(st printer.Status) PrinterStatus {
+	return PrinterStatus{Raw: st.Raw, Online: !st.Has(printer.Offline), CoverOpen: st.Has(printer.CoverOpen),
+		PaperNearEnd: st.Has(printer.PaperNearEnd), PaperOut: st.Has(printer.PaperOut),
+		CutterError: st.Has(printer.CutterError), DrawerOpen: st.Has(printer.DrawerOpen)}
 }
 
 func (s PrinterStatus) String() string {
@@ -217,28 +193,12 @@ func (s PrinterStatus) paper() string {
 	return "ok"
 }
 
-// queryPrinterStatus sends DLE EOT 1–4 and decodes the answers.
-func queryPrinterStatus(p port.Port, wait time.Duration) (PrinterStatus, error) {
-	var st PrinterStatus
-	for n := byte(1); n <= 4; n++ {
-		if _, err := p.Write([]byte{0x10, 0x04, n}); err != nil {
-			return st, err
-		}
-		b, err := readReply(p, 1, wait)
-		if err != nil {
-			return st, fmt.Errorf("no answer to DLE EOT %d: %w", n, err)
-		}
-		if b[0]&0x93 != 0x12 {
-			return st, fmt.Errorf("answer 0x%02X to DLE EOT %d is not a status byte (0xx1xx10)", b[0], n)
-		}
-		st.Raw[n-1] = b[0]
+// printerDevice is the door a printer step goes through.
+func printerDevice(d string) string {
+	if d == "" {
+		return DevPrinter
 	}
-	st.Online = st.Raw[0]&0x08 == 0
-	st.CoverOpen = st.Raw[1]&0x04 != 0
-	st.CutterError = st.Raw[2]&0x08 != 0
-	st.PaperNearEnd = st.Raw[3]&0x0C != 0
-	st.PaperOut = st.Raw[3]&0x60 != 0
-	return st, nil
+	return d
 }
 
 func expectPrinterStatus(r *Run, s *ExpectPrinterStatusStep) error {
@@ -248,16 +208,19 @@ func expectPrinterStatus(r *Run, s *ExpectPrinterStatusStep) error {
 		what = "the printer to stop answering"
 	}
 	return r.Poll(r.Timeout(s.Timeout), 50*time.Millisecond, what, func() (bool, string) {
-		var st PrinterStatus
-		err := r.App().Printer(func(p port.Port) error {
+		var st printer.Status
+		err := r.App().PrinterDriver(printerDevice(s.Device), func(ap *appPrinter) error {
+			ctx, cancel := context.WithTimeout(r.ctx, time.Second)
+			defer cancel()
 			var err error
-			st, err = queryPrinterStatus(p, 300*time.Millisecond)
+			st, err = ap.drv.Status(ctx)
 			return err
 		})
 		if err != nil {
 			return !answers, "no status: " + err.Error()
 		}
-		return answers && s.matches(st), "status: " + st.String()
+		ps := statusOf(st)
+		return answers && s.matches(ps), "status: " + ps.String()
 	})
 }
 
@@ -266,7 +229,8 @@ func (s *ExpectPrinterStatusStep) matches(st PrinterStatus) bool {
 	case s.Online != nil && st.Online != *s.Online,
 		s.Paper != "" && st.paper() != s.Paper,
 		s.Cover == "open" && !st.CoverOpen, s.Cover == "closed" && st.CoverOpen,
-		s.Cutter == "error" && !st.CutterError, s.Cutter == "ok" && st.CutterError:
+		s.Cutter == "error" && !st.CutterError, s.Cutter == "ok" && st.CutterError,
+		s.Drawer == "open" && !st.DrawerOpen, s.Drawer == "closed" && st.DrawerOpen:
 		return false
 	}
 	return true
@@ -277,7 +241,7 @@ func (s *ExpectPrinterStatusStep) describe() string {
 	if s.Online != nil {
 		parts = append(parts, fmt.Sprintf("online=%t", *s.Online))
 	}
-	for _, kv := range [][2]string{{"paper", s.Paper}, {"cover", s.Cover}, {"cutter", s.Cutter}} {
+	for _, kv := range [][2]string{{"paper", s.Paper}, {"cover", s.Cover}, {"cutter", s.Cutter}, {"drawer", s.Drawer}} {
 		if kv[1] != "" {
 			parts = append(parts, kv[0]+"="+kv[1])
 		}

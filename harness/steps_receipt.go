@@ -20,21 +20,82 @@ import (
 // lines of every receipt, oldest first (a merchant copy and a customer
 // copy are read as one), the QR codes on them, whether the last was cut.
 type ExpectReceiptStep struct {
-	Contains    []string `yaml:"contains" doc:"lines of the receipt contain each of these"`
-	InOrder     bool     `yaml:"in_order" doc:"the contains texts appear in this order"`
-	NotContains []string `yaml:"not_contains" doc:"no line contains any of these"`
-	Regex       Regexp   `yaml:"regex" doc:"a line matches this regular expression"`
-	QR          string   `yaml:"qr" doc:"the receipt has a QR code with this content"`
-	Cut         *bool    `yaml:"cut" doc:"the last receipt was cut off"`
-	Golden      string   `yaml:"golden" doc:"PNG the last receipt must match, relative to this file"`
-	Tolerance   Percent  `yaml:"tolerance" doc:"share of pixels that may differ from golden"`
-	Timeout     Duration `yaml:"timeout" doc:"how long to wait"`
+	Contains    []string  `yaml:"contains" doc:"lines of the receipt contain each of these"`
+	InOrder     bool      `yaml:"in_order" doc:"the contains texts appear in this order"`
+	NotContains []string  `yaml:"not_contains" doc:"no line contains any of these"`
+	Regex       Regexp    `yaml:"regex" doc:"a line matches this regular expression"`
+	QR          string    `yaml:"qr" doc:"the receipt has a QR code with this content"`
+	Cut         *bool     `yaml:"cut" doc:"the last receipt was cut off"`
+	Golden      string    `yaml:"golden" doc:"PNG the last receipt must match, relative to this file"`
+	Tolerance   Percent   `yaml:"tolerance" doc:"share of pixels that may differ from golden"`
+	Lines       []string  `yaml:"lines" doc:"the lines printed are exactly these, in order (runs of blanks count as one)"`
+	Once        []string  `yaml:"once" doc:"each of these is on exactly one line: nothing lost, nothing printed twice"`
+	Line        *LineLook `yaml:"line" doc:"a line containing a text looks so: bold, underline, inverse, size, align"`
+	Barcode     string    `yaml:"barcode" doc:"the receipt has a barcode with this content"`
+	BarcodeType string    `yaml:"barcode_type" doc:"… of this type, as the printer names it (CODE128, EAN13, …)"`
+	Images      *int      `yaml:"images" doc:"how many images were printed"`
+	Receipts    *int      `yaml:"receipts" doc:"how many pieces of paper: receipts cut off, and the one in the printer if printed on"`
+	Timeout     Duration  `yaml:"timeout" doc:"how long to wait"`
+}
+
+// LineLook is how one printed line looks.
+type LineLook struct {
+	Contains  string `yaml:"contains" required:"true" shorthand:"true" doc:"the line contains this text"`
+	Bold      *bool  `yaml:"bold" doc:"emphasised"`
+	Underline *bool  `yaml:"underline" doc:"underlined"`
+	Inverse   *bool  `yaml:"inverse" doc:"white on black"`
+	Size      string `yaml:"size" doc:"character size WxH, e.g. 2x2"`
+	Align     string `yaml:"align" doc:"left, center or right"`
+}
+
+// Validate checks the values.
+func (l *LineLook) Validate() error {
+	if l.Size != "" && !sizeRe.MatchString(l.Size) {
+		return fmt.Errorf("size %q: write WxH, 1–8 each, e.g. 2x2", l.Size)
+	}
+	return oneOf("align", l.Align, "left", "center", "right")
+}
+
+func (l *LineLook) matches(ln printer.Line) bool {
+	switch {
+	case !strings.Contains(ln.Text, l.Contains),
+		l.Bold != nil && ln.Bold != *l.Bold,
+		l.Underline != nil && ln.Underline != *l.Underline,
+		l.Inverse != nil && ln.Inverse != *l.Inverse,
+		l.Size != "" && fmt.Sprintf("%dx%d", ln.Width, ln.Height) != l.Size,
+		l.Align != "" && ln.Align != l.Align:
+		return false
+	}
+	return true
+}
+
+func (l *LineLook) describe() string {
+	s := fmt.Sprintf("the line with %q", l.Contains)
+	for _, kv := range []struct {
+		k string
+		v *bool
+	}{{"bold", l.Bold}, {"underlined", l.Underline}, {"inverse", l.Inverse}} {
+		if kv.v != nil {
+			s += map[bool]string{true: " ", false: " not "}[*kv.v] + kv.k
+		}
+	}
+	if l.Size != "" {
+		s += " size " + l.Size
+	}
+	if l.Align != "" {
+		s += " aligned " + l.Align
+	}
+	return s
 }
 
 // Validate checks that the step checks something.
 func (s *ExpectReceiptStep) Validate() error {
-	if len(s.Contains) == 0 && len(s.NotContains) == 0 && s.Regex.Re == nil && s.QR == "" && s.Cut == nil && s.Golden == "" {
-		return errors.New("say what to expect: contains, not_contains, regex, qr, cut or golden")
+	if len(s.Contains) == 0 && len(s.NotContains) == 0 && s.Regex.Re == nil && s.QR == "" && s.Cut == nil && s.Golden == "" &&
+		s.Lines == nil && s.Once == nil && s.Line == nil && s.Barcode == "" && s.Images == nil && s.Receipts == nil {
+		return errors.New("say what to expect: contains, not_contains, regex, qr, cut, golden, lines, once, line, barcode, images or receipts")
+	}
+	if s.BarcodeType != "" && s.Barcode == "" {
+		return errors.New("barcode_type goes with barcode")
 	}
 	if s.InOrder && len(s.Contains) < 2 {
 		return errors.New("in_order needs at least two contains texts")
@@ -83,6 +144,9 @@ func setPrinter(r *Run, s *PrinterState) error {
 	if s.Cutter != "" {
 		m.SetCutterJammed(s.Cutter == "jammed")
 	}
+	if s.Drawer != "" {
+		m.SetDrawerOpen(s.Drawer == "open")
+	}
 	return nil
 }
 
@@ -116,15 +180,74 @@ func expectReceipt(r *Run, s *ExpectReceiptStep) error {
 	}
 	return r.Await(r.Timeout(s.Timeout), "the receipt to show "+s.describe(), func() (bool, string) {
 		lines, qr, last := printed(m)
+		rs := m.Receipts()
 		seen := quoteLines("receipt", lines)
 		if len(qr) > 0 {
 			seen += fmt.Sprintf("\nQR codes: %q", qr)
 		}
+		var bcs []string
+		images := 0
+		for _, rc := range rs {
+			for _, b := range rc.Barcodes {
+				bcs = append(bcs, b.Type+" "+b.Data)
+			}
+			images += len(rc.Images)
+		}
+		if len(bcs) > 0 {
+			seen += fmt.Sprintf("\nbarcodes: %q", bcs)
+		}
+		if images > 0 {
+			seen += fmt.Sprintf("\nimages: %d", images)
+		}
 		if last != nil {
 			seen += fmt.Sprintf("\nlast receipt: cut %q", last.Cut)
+			if len(rs) > 1 {
+				seen += fmt.Sprintf(" (%d receipts)", len(rs))
+			}
 		}
-		return s.matches(lines, qr, last), seen
+		return s.matches(lines, qr, last) && s.matchesMore(lines, rs, images), seen
 	})
+}
+
+// normalised is a line as a reader compares it: runs of blanks as one.
+func normalised(l string) string { return strings.Join(strings.Fields(l), " ") }
+
+// matchesMore checks what needs the receipts themselves.
+func (s *ExpectReceiptStep) matchesMore(lines []string, rs []printer.Receipt, images int) bool {
+	if s.Lines != nil {
+		if len(lines) != len(s.Lines) {
+			return false
+		}
+		for i := range lines {
+			if normalised(lines[i]) != normalised(s.Lines[i]) {
+				return false
+			}
+		}
+	}
+	for _, once := range s.Once {
+		n := 0
+		for _, l := range lines {
+			if strings.Contains(l, once) {
+				n++
+			}
+		}
+		if n != 1 {
+			return false
+		}
+	}
+	found := func(f func(rc printer.Receipt) bool) bool { return slices.ContainsFunc(rs, f) }
+	switch {
+	case s.Line != nil && !found(func(rc printer.Receipt) bool { return slices.ContainsFunc(rc.Lines, s.Line.matches) }),
+		s.Barcode != "" && !found(func(rc printer.Receipt) bool {
+			return slices.ContainsFunc(rc.Barcodes, func(b printer.Barcode) bool {
+				return b.Data == s.Barcode && (s.BarcodeType == "" || strings.EqualFold(b.Type, s.BarcodeType))
+			})
+		}),
+		s.Images != nil && images != *s.Images,
+		s.Receipts != nil && len(rs) != *s.Receipts:
+		return false
+	}
+	return true
 }
 
 func (s *ExpectReceiptStep) matches(lines, qr []string, last *printer.Receipt) bool {
@@ -174,6 +297,24 @@ func (s *ExpectReceiptStep) describe() string {
 	}
 	if s.Cut != nil {
 		parts = append(parts, map[bool]string{true: "the last one cut", false: "the last one not cut"}[*s.Cut])
+	}
+	if s.Lines != nil {
+		parts = append(parts, fmt.Sprintf("exactly the lines %s", strings.Join(quoteAll(s.Lines), ", ")))
+	}
+	if len(s.Once) > 0 {
+		parts = append(parts, fmt.Sprintf("each of %s on exactly one line", strings.Join(quoteAll(s.Once), ", ")))
+	}
+	if s.Line != nil {
+		parts = append(parts, s.Line.describe())
+	}
+	if s.Barcode != "" {
+		parts = append(parts, strings.TrimSpace(fmt.Sprintf("a %s barcode of %q", s.BarcodeType, s.Barcode)))
+	}
+	if s.Images != nil {
+		parts = append(parts, fmt.Sprintf("%d images", *s.Images))
+	}
+	if s.Receipts != nil {
+		parts = append(parts, fmt.Sprintf("%d receipts", *s.Receipts))
 	}
 	if len(parts) == 0 {
 		return "the golden image"

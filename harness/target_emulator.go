@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,7 +55,12 @@ func (t *EmulatorTarget) Start(ctx context.Context, sc *Scenario) (Session, erro
 		prof = defaultProfile()
 	}
 	clk := clock.NewVirtual(start)
-	e, err := emulator.New(emulator.Config{Profile: prof, DevDir: dir, Clock: clk})
+	cfg := emulator.Config{Profile: prof, DevDir: dir, Clock: clk}
+	if usesDevice(sc, emulator.USBPrinter) {
+		// The USB door costs a listener: only for scenarios that use it.
+		cfg.USBIP = "127.0.0.1:0"
+	}
+	e, err := emulator.New(cfg)
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -63,10 +69,18 @@ func (t *EmulatorTarget) Start(ctx context.Context, sc *Scenario) (Session, erro
 	for _, d := range e.Devices() {
 		addrs[d.Name] = d.Link
 	}
-	s := &emuSession{emu: e, clk: clk, dir: dir, app: NewApp(prof, addrs)}
+	s := &emuSession{emu: e, clk: clk, dir: dir, app: NewApp(prof, addrs), sc: sc}
 	if err := s.app.Listen(sc.Listens()); err != nil {
 		s.Close()
 		return nil, err
+	}
+	// A payment simulator only for scenarios that pay, started before the
+	// first step so that its URL is there from the start.
+	if usesPlatform(sc) {
+		if _, err := s.Platform(); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -92,6 +106,30 @@ type emuSession struct {
 	clk *clock.Virtual
 	app *App
 	dir string
+	sc  *Scenario
+
+	platformMu sync.Mutex
+	platform   *Platform
+}
+
+// Platform is the scenario's payment simulator, started on first use.
+func (s *emuSession) Platform() (*Platform, error) {
+	s.platformMu.Lock()
+	defer s.platformMu.Unlock()
+	if s.platform == nil {
+		p, err := startSimPlatform(s.sc, s.clk, s.emu.Bus())
+		if err != nil {
+			return nil, fmt.Errorf("starting the payment simulator: %w", err)
+		}
+		s.platform = p
+	}
+	return s.platform, nil
+}
+
+func (s *emuSession) startedPlatform() *Platform {
+	s.platformMu.Lock()
+	defer s.platformMu.Unlock()
+	return s.platform
 }
 
 func (s *emuSession) Emulator() *emulator.Emulator { return s.emu }
@@ -99,7 +137,11 @@ func (s *emuSession) Clock() *clock.Virtual        { return s.clk }
 func (s *emuSession) App() *App                    { return s.app }
 
 func (s *emuSession) Close() error {
-	err := errors.Join(s.app.Close(), s.emu.Close())
+	var perr error
+	if p := s.startedPlatform(); p != nil {
+		perr = p.Close()
+	}
+	err := errors.Join(perr, s.app.Close(), s.emu.Close())
 	os.RemoveAll(s.dir)
 	return err
 }
@@ -134,6 +176,10 @@ func (s *emuSession) Artifacts(dir string) []Artifact {
 	out = append(out,
 		Artifact{Name: "lcd text", Text: strings.Join(s.emu.LCD().Lines(), "\n")},
 		Artifact{Name: "customer display", Text: strings.Join(s.emu.CustDisplay().Lines(), "\n")})
+	if p := s.startedPlatform(); p != nil {
+		out = append(out, Artifact{Name: "payment platform",
+			Text: "trades: " + tradesSeen(p.Sim) + "\npayments: " + p.describeOps()})
+	}
 	artifactMu.Lock()
 	fs := append([]ArtifactFunc(nil), artifactFuncs...)
 	artifactMu.Unlock()

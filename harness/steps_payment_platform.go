@@ -1,0 +1,456 @@
+package harness
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/posemu/posemu/clock"
+	"github.com/posemu/posemu/drivers/payment"
+	"github.com/posemu/posemu/emulator/events"
+	"github.com/posemu/posemu/emulator/hostsim"
+)
+
+// PlatformCallTimeout bounds each call of the harness's payment client
+// (real time). It is short because a no_reply fault costs exactly this
+// much wall time, and long enough for two RSA signatures on a busy CI box.
+const PlatformCallTimeout = 1500 * time.Millisecond
+
+// settleLimit bounds how long the harness waits for a payment in the
+// background to come to rest (waiting on the scenario's clock, or done)
+// before it moves the clock or checks: one stretch between two waits is at
+// most a few calls.
+const settleLimit = 6 * PlatformCallTimeout
+
+// Platform is the payment platform of one scenario and the harness's
+// client of it. On the emulator it is a hostsim.Simulator of the
+// scenario's own, on loopback, on the scenario's virtual clock; on a
+// bench it is the station's platform URL. Payments go through
+// drivers/payment's Client and Cashier, as the terminal's will, and run in
+// the background so that advance_clock drives their polling.
+type Platform struct {
+	// URL is the gateway's full URL.
+	URL string
+	// Sim is the simulator; nil on a physical terminal.
+	Sim *hostsim.Simulator
+	// Client is the harness's payment client.
+	Client *payment.Client
+
+	clk       clock.Clock
+	virt      *clock.Virtual // nil on a physical terminal
+	transport *http.Transport
+	stopServe context.CancelFunc
+	served    chan error
+	opsCtx    context.Context
+	stopOps   context.CancelFunc
+
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced on every change of the ops
+	ops     []*payOp
+	latency []time.Time // when the simulator's latency waits end
+	seq     int
+	closed  bool
+}
+
+// payOp is one payment (or resolution) the cashier runs in the background.
+type payOp struct {
+	kind       string // pay, pay_qr or resolve
+	outTradeNo string
+	amount     payment.Fen
+	code       string
+	doneCh     chan struct{}
+
+	// guarded by Platform.mu
+	done     bool
+	out      payment.Outcome
+	err      error
+	waiting  bool
+	until    time.Time
+	progress []payment.Progress
+	qr       string
+}
+
+// PlatformSession is a session with a payment platform.
+type PlatformSession interface {
+	Platform() (*Platform, error)
+}
+
+// Platform is the scenario's payment platform, started on first use.
+func (r *Run) Platform() (*Platform, error) {
+	if s, ok := r.sess.(PlatformSession); ok {
+		return s.Platform()
+	}
+	return nil, errors.New("this target has no payment platform")
+}
+
+// startedPlatform is the platform if the scenario has one running already.
+func (r *Run) startedPlatform() *Platform {
+	if s, ok := r.sess.(interface{ startedPlatform() *Platform }); ok {
+		return s.startedPlatform()
+	}
+	return nil
+}
+
+// usesPlatform reports whether sc talks to the payment platform: a payment
+// step, or buyers or faults given. Only then does the emulator target
+// start a simulator for it, so other scenarios pay nothing for it.
+func usesPlatform(sc *Scenario) bool {
+	if len(sc.Given.Buyers) > 0 || len(sc.Given.Faults) > 0 {
+		return true
+	}
+	return slices.ContainsFunc(sc.AllSteps(), func(s *Step) bool { return s.Def.Area == "payment" })
+}
+
+// The parsed test keys and sandbox buyers, read once per process.
+var (
+	testKeys      = sync.OnceValues(hostsim.LoadTestKeys)
+	fixtureBuyers = sync.OnceValues(hostsim.DefaultBuyers)
+)
+
+// startSimPlatform serves a simulator for sc on loopback, reading virt,
+// publishing trade changes on bus.
+func startSimPlatform(sc *Scenario, virt *clock.Virtual, bus *events.Bus) (*Platform, error) {
+	if sc == nil {
+		sc = &Scenario{}
+	}
+	if virt == nil {
+		return nil, errors.New("the payment simulator needs the scenario's virtual clock")
+	}
+	keys, err := testKeys()
+	if err != nil {
+		return nil, err
+	}
+	buyers, err := scenarioBuyers(sc.Given.Buyers)
+	if err != nil {
+		return nil, err
+	}
+	p := &Platform{clk: virt, virt: virt, changed: make(chan struct{})}
+	sim, err := hostsim.New(hostsim.Options{Clock: simClock{p}, Buyers: buyers, Bus: bus,
+		PlatformKey: keys.PlatformPrivate, Apps: hostsim.DefaultApps(keys.AppPublic)})
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range sc.Given.Faults {
+		if err := sim.AddFault(f.fault()); err != nil {
+			sim.Close()
+			return nil, fmt.Errorf("given: faults: %w", err)
+		}
+	}
+	l, err := hostsim.Listen("127.0.0.1:0")
+	if err != nil {
+		sim.Close()
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p.Sim, p.URL, p.stopServe, p.served = sim, hostsim.GatewayURL(l), cancel, make(chan error, 1)
+	go func() { p.served <- sim.Serve(ctx, l) }()
+	if err := p.connectTest(); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// newRemotePlatform is a client of the platform cfg names, on the wall
+// clock: a bench's.
+func newRemotePlatform(cfg payment.Config) (*Platform, error) {
+	p := &Platform{URL: cfg.GatewayURL, clk: clock.Real(), changed: make(chan struct{})}
+	if err := p.connectWith(cfg); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// connectTest makes the harness's client with the test keys of
+// fixtures/keys, which the simulator (and a posemu on a bench) knows.
+func (p *Platform) connectTest() error {
+	keys, err := testKeys()
+	if err != nil {
+		return err
+	}
+	return p.connectWith(payment.Config{GatewayURL: p.URL, AppID: hostsim.TestAppID,
+		AppPrivateKey: keys.AppPrivate, PlatformPublicKey: keys.PlatformPublic})
+}
+
+func (p *Platform) connectWith(cfg payment.Config) error {
+	p.transport = &http.Transport{}
+	cfg.HTTPClient = &http.Client{Transport: p.transport}
+	cfg.Clock = p.clk
+	if cfg.Timeout == 0 {
+		cfg.Timeout = PlatformCallTimeout
+	}
+	c, err := payment.New(cfg)
+	if err != nil {
+		return err
+	}
+	p.Client = c
+	p.opsCtx, p.stopOps = context.WithCancel(context.Background())
+	return nil
+}
+
+// Close stops the payments still running, then the simulator.
+func (p *Platform) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	ops := slices.Clone(p.ops)
+	p.mu.Unlock()
+	if p.stopOps != nil {
+		p.stopOps()
+	}
+	for _, op := range ops {
+		<-op.doneCh
+	}
+	var err error
+	if p.stopServe != nil {
+		p.stopServe()
+		err = <-p.served
+	}
+	if p.transport != nil {
+		p.transport.CloseIdleConnections()
+	}
+	return err
+}
+
+// wake tells whoever settles that something changed; the caller holds p.mu.
+func (p *Platform) wake() {
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// NewTradeNo is a fresh out_trade_no: the scenario's clock and a
+// sequence, so the same scenario makes the same numbers on the emulator.
+func (p *Platform) NewTradeNo(prefix string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.seq++
+	return fmt.Sprintf("%s%s%03d", prefix, p.clk.Now().In(hostsim.CST).Format("20060102150405"), p.seq)
+}
+
+// start runs f (a cashier flow) in the background as op.
+func (p *Platform) start(op *payOp, f func(ctx context.Context, c *payment.Cashier) (payment.Outcome, error)) error {
+	op.doneCh = make(chan struct{})
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return errors.New("the payment platform is closed")
+	}
+	p.ops = append(p.ops, op)
+	p.wake()
+	p.mu.Unlock()
+	c := &payment.Cashier{Client: p.Client, Clock: opClock{p: p, op: op}, Progress: func(pr payment.Progress) {
+		p.mu.Lock()
+		op.progress = append(op.progress, pr)
+		p.wake()
+		p.mu.Unlock()
+	}}
+	go func() {
+		defer close(op.doneCh)
+		out, err := f(p.opsCtx, c)
+		p.mu.Lock()
+		op.done, op.out, op.err, op.waiting = true, out, err, false
+		p.wake()
+		p.mu.Unlock()
+	}()
+	return nil
+}
+
+// op returns the latest background payment of outTradeNo ("": the latest
+// of all).
+func (p *Platform) op(outTradeNo string) *payOp {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := len(p.ops) - 1; i >= 0; i-- {
+		if outTradeNo == "" || p.ops[i].outTradeNo == outTradeNo {
+			return p.ops[i]
+		}
+	}
+	return nil
+}
+
+// lastTradeNo is the out_trade_no of the latest payment the harness made.
+func (p *Platform) lastTradeNo() string {
+	if op := p.op(""); op != nil {
+		return op.outTradeNo
+	}
+	return ""
+}
+
+// quietLocked reports whether every payment in the background is done or
+// waiting on the clock (its own timer, or the simulator's latency for its
+// call); the caller holds p.mu.
+func (p *Platform) quietLocked() bool {
+	now := p.clk.Now()
+	slow := slices.ContainsFunc(p.latency, func(t time.Time) bool { return t.After(now) })
+	for _, op := range p.ops {
+		if op.done || slow || (op.waiting && op.until.After(now)) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// settle waits until the payments in the background have come to rest, so
+// that moving the virtual clock or checking a trade sees what they did.
+// On a physical terminal the clock is the wall clock: nothing to wait for.
+func (p *Platform) settle(ctx context.Context) error {
+	if p.virt == nil {
+		return nil
+	}
+	limit := time.NewTimer(settleLimit)
+	defer limit.Stop()
+	for {
+		p.mu.Lock()
+		ch, quiet := p.changed, p.quietLocked()
+		p.mu.Unlock()
+		if quiet {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-limit.C:
+			return fmt.Errorf("the payment in the background did not come to rest within %s: %s", settleLimit, p.describeOps())
+		}
+	}
+}
+
+// advance moves the virtual clock by d one timer at a time, letting the
+// payments in the background run between timers, so a cashier that polls
+// every 5 s polls six times in 30 s, as it would in real time.
+func (p *Platform) advance(ctx context.Context, d time.Duration) error {
+	target := p.virt.Now().Add(d)
+	for {
+		if err := p.settle(ctx); err != nil {
+			return err
+		}
+		next, ok := p.virt.NextDeadline()
+		if !ok || next.After(target) {
+			break
+		}
+		p.virt.Set(next)
+		p.mu.Lock()
+		p.latency = slices.DeleteFunc(p.latency, func(t time.Time) bool { return !t.After(next) })
+		p.mu.Unlock()
+	}
+	p.virt.Set(target)
+	return nil
+}
+
+// AdvanceClock moves the scenario's virtual clock by d. With payments in
+// the background it goes from timer to timer, letting them run between.
+func (r *Run) AdvanceClock(d time.Duration) error {
+	if p := r.startedPlatform(); p != nil && p.virt != nil {
+		return p.advance(r.ctx, d)
+	}
+	clk := r.Clock()
+	if clk == nil {
+		return errors.New("this target has no virtual clock to advance")
+	}
+	clk.Advance(d)
+	return nil
+}
+
+func (p *Platform) describeOps() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var parts []string
+	for _, op := range p.ops {
+		parts = append(parts, op.describeLocked(p.clk.Now()))
+	}
+	if len(parts) == 0 {
+		return "no payments"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// describeLocked says where op is, for failure messages; the caller holds
+// the platform's lock.
+func (op *payOp) describeLocked(now time.Time) string {
+	s := fmt.Sprintf("%s %s (%s yuan)", op.kind, op.outTradeNo, op.amount.Yuan())
+	switch {
+	case op.done && op.err != nil:
+		return s + ": refused before sending: " + op.err.Error()
+	case op.done:
+		return s + ": " + outcomeString(op.out)
+	case op.waiting && op.until.After(now):
+		s += fmt.Sprintf(": waiting on the scenario's clock until %s (advance_clock %s)", op.until.Format("15:04:05"), op.until.Sub(now))
+	default:
+		s += ": talking to the platform"
+	}
+	if n := len(op.progress); n > 0 {
+		s += ", till shows " + progressString(op.progress[n-1])
+	}
+	return s
+}
+
+// opClock is the clock one cashier flow waits on: the platform's, noting
+// when the flow waits and until when, so that settle knows it is at rest.
+type opClock struct {
+	p  *Platform
+	op *payOp
+}
+
+func (c opClock) Now() time.Time                         { return c.p.clk.Now() }
+func (c opClock) After(d time.Duration) <-chan time.Time { return c.NewTimer(d).C() }
+func (c opClock) Sleep(d time.Duration)                  { <-c.After(d) }
+
+func (c opClock) NewTimer(d time.Duration) clock.Timer {
+	c.p.mu.Lock()
+	defer c.p.mu.Unlock()
+	t := &opTimer{Timer: c.p.clk.NewTimer(d), c: c}
+	c.op.waiting, c.op.until = true, c.p.clk.Now().Add(d)
+	c.p.wake()
+	return t
+}
+
+type opTimer struct {
+	clock.Timer
+	c opClock
+}
+
+func (t *opTimer) Stop() bool {
+	was := t.Timer.Stop()
+	if was {
+		t.c.p.mu.Lock()
+		t.c.op.waiting = false
+		t.c.p.wake()
+		t.c.p.mu.Unlock()
+	}
+	return was
+}
+
+func (t *opTimer) Reset(d time.Duration) bool {
+	t.c.p.mu.Lock()
+	defer t.c.p.mu.Unlock()
+	was := t.Timer.Reset(d)
+	t.c.op.waiting, t.c.op.until = true, t.c.p.clk.Now().Add(d)
+	t.c.p.wake()
+	return was
+}
+
+// simClock is the simulator's clock: the scenario's, noting the latency
+// faults' waits (a call held by one is at rest until the clock moves).
+type simClock struct{ p *Platform }
+
+func (c simClock) Now() time.Time                         { return c.p.clk.Now() }
+func (c simClock) After(d time.Duration) <-chan time.Time { return c.NewTimer(d).C() }
+func (c simClock) Sleep(d time.Duration)                  { <-c.After(d) }
+
+func (c simClock) NewTimer(d time.Duration) clock.Timer {
+	c.p.mu.Lock()
+	defer c.p.mu.Unlock()
+	c.p.latency = append(c.p.latency, c.p.clk.Now().Add(d))
+	c.p.wake()
+	return c.p.clk.NewTimer(d)
+}
