@@ -189,7 +189,11 @@ func reason(c *Check, err error) (string, string) {
 	var skip *harness.SkipError
 	switch {
 	case errors.As(err, &se) && se.Step != nil:
-		return se.Step.Label() + ": " + firstLine(se.Msg), se.Step.Where()
+		r := se.Step.Label() + ": " + firstLine(se.Msg)
+		if seen := strings.TrimSpace(firstLine(se.Seen)); seen != "" && !strings.HasSuffix(seen, ":") {
+			r += "; last seen: " + seen
+		}
+		return r, se.Step.Where()
 	case errors.As(err, &skip):
 		return "cannot run on this target: " + firstLine(skip.Reason), c.Scenario.Pos.String()
 	}
