@@ -10,7 +10,6 @@ import (
 	drvkeypad "github.com/posemu/posemu/drivers/keypad"
 	"github.com/posemu/posemu/drivers/lcd"
 	"github.com/posemu/posemu/drivers/port"
-	"github.com/posemu/posemu/drivers/printer"
 )
 
 // MeasureKeyLatencyStep times key presses from the keypad to the driver.
@@ -179,12 +178,13 @@ func measureLCD(r *Run, s *MeasureLCDStep) error {
 
 func measurePrinterStatus(r *Run, s *MeasurePrinterStatusStep) error {
 	var ds []time.Duration
-	err := r.App().Printer(func(p port.Port) error {
-		drv := printer.New(p, printer.Config{})
+	// The printer door's own driver, as the other printer steps use: a
+	// serial line opens once (TIOCEXCL).
+	err := r.App().PrinterDriver(DevPrinter, func(ap *appPrinter) error {
 		for range s.samples(5) {
 			ctx, cancel := context.WithTimeout(r.Context(), measureTimeout)
 			t0 := time.Now()
-			_, err := drv.Status(ctx)
+			_, err := ap.drv.Status(ctx)
 			cancel()
 			if err != nil {
 				return err

@@ -185,8 +185,11 @@ func (a *App) isOpen(device string) bool {
 		return a.lcdPort != nil
 	case DevCustDisplay:
 		return a.custPort != nil
-	case DevPrinter:
-		return a.prnPort != nil
+	case DevPrinter, DevUSBPrinter:
+		if ap := a.printers[device]; ap != nil && ap.port != nil {
+			return true
+		}
+		return device == DevPrinter && a.prnPort != nil
 	}
 	return false
 }
@@ -282,8 +285,8 @@ func printTestSlip(r *Run, s *PrintTestSlipStep) error {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
-	return r.App().Printer(func(p port.Port) error {
-		res, err := printer.New(p, printer.Config{}).Print(ctx, doc)
+	return r.App().PrinterDriver(DevPrinter, func(ap *appPrinter) error {
+		res, err := ap.drv.Print(ctx, doc)
 		if err != nil {
 			return err
 		}
