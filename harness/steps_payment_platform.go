@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -453,4 +455,64 @@ func (c simClock) NewTimer(d time.Duration) clock.Timer {
 	c.p.latency = append(c.p.latency, c.p.clk.Now().Add(d))
 	c.p.wake()
 	return c.p.clk.NewTimer(d)
+}
+
+// Platform is the station's payment platform, connected on first use.
+func (s *physSession) Platform() (*Platform, error) {
+	s.platformMu.Lock()
+	defer s.platformMu.Unlock()
+	if s.platform == nil {
+		p, err := stationPlatform(s.station)
+		if err != nil {
+			return nil, err
+		}
+		s.platform = p
+	}
+	return s.platform, nil
+}
+
+func (s *physSession) startedPlatform() *Platform {
+	s.platformMu.Lock()
+	defer s.platformMu.Unlock()
+	return s.platform
+}
+
+// stationPlatform is a client of the station's platform, with its app and
+// keys, or posemu's test ones.
+func stationPlatform(st *Station) (*Platform, error) {
+	if st == nil || st.Platform == "" {
+		return nil, errors.New("no payment platform: add platform: URL (e.g. http://192.168.1.10:8090/gateway.do) to the station file")
+	}
+	keys, err := testKeys()
+	if err != nil {
+		return nil, err
+	}
+	cfg := payment.Config{GatewayURL: st.Platform, AppID: st.AppID,
+		AppPrivateKey: keys.AppPrivate, PlatformPublicKey: keys.PlatformPublic}
+	if cfg.AppID == "" {
+		cfg.AppID = hostsim.TestAppID
+	}
+	read := func(path string) ([]byte, error) {
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(st.dir, path)
+		}
+		return os.ReadFile(path)
+	}
+	if st.AppPrivateKey != "" {
+		if cfg.AppPrivateKeyPEM, err = read(st.AppPrivateKey); err != nil {
+			return nil, fmt.Errorf("station: app_private_key: %w", err)
+		}
+		cfg.AppPrivateKey = nil
+	}
+	if st.PlatformPublicKey != "" {
+		if cfg.PlatformPublicKeyPEM, err = read(st.PlatformPublicKey); err != nil {
+			return nil, fmt.Errorf("station: platform_public_key: %w", err)
+		}
+		cfg.PlatformPublicKey = nil
+	}
+	p, err := newRemotePlatform(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("station: payment platform: %w", err)
+	}
+	return p, nil
 }

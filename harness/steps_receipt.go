@@ -33,7 +33,7 @@ type ExpectReceiptStep struct {
 	Line        *LineLook `yaml:"line" doc:"a line containing a text looks so: bold, underline, inverse, size, align"`
 	Barcode     string    `yaml:"barcode" doc:"the receipt has a barcode with this content"`
 	BarcodeType string    `yaml:"barcode_type" doc:"… of this type, as the printer names it (CODE128, EAN13, …)"`
-	Images      *int      `yaml:"images" doc:"how many images were printed"`
+	Images      *int      `yaml:"images" doc:"how many bit images were printed (drivers/printer sends an image in bands of up to 24 dots, one each)"`
 	Receipts    *int      `yaml:"receipts" doc:"how many pieces of paper: receipts cut off, and the one in the printer if printed on"`
 	Timeout     Duration  `yaml:"timeout" doc:"how long to wait"`
 }

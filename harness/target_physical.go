@@ -2,12 +2,14 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/posemu/posemu/profile"
@@ -24,12 +26,19 @@ type Station struct {
 	Devices map[string]string `yaml:"devices" doc:"port address of each device: lcd, custdisplay, keypad, scanner, printer, usb-printer"`
 	// Platform is the payment platform's gateway URL.
 	Platform string `yaml:"platform" doc:"payment platform gateway URL"`
+	// AppID and the keys let the harness's payment client (pay, refund,
+	// query) talk to the platform; unset, posemu's test app and keys
+	// (fixtures/keys), which a posemu simulator on the bench knows.
+	AppID             string `yaml:"app_id" doc:"payment platform app_id (default: posemu's test app)"`
+	AppPrivateKey     string `yaml:"app_private_key" doc:"PEM file of the app's private key, relative to the station file (default: posemu's test key)"`
+	PlatformPublicKey string `yaml:"platform_public_key" doc:"PEM file of the platform's public key, relative to the station file (default: posemu's test key)"`
 	// PromptTimeout bounds every operator prompt (60s if unset).
 	PromptTimeout Duration `yaml:"prompt_timeout" doc:"how long an operator prompt waits for an answer (60s if unset)"`
 	// Variables override the scenario files' variables (real payment codes).
 	Variables map[string]string `yaml:"variables" doc:"values that override the scenario files' variables"`
 
 	profile *profile.Profile
+	dir     string // the station file's, for relative paths
 }
 
 // LoadStation reads and checks a station file.
@@ -66,6 +75,7 @@ func ParseStation(file string, data []byte) (*Station, error) {
 				Msg: fmt.Sprintf("devices: unknown device %q (valid: %s)", name, strings.Join(deviceNames, ", "))}
 		}
 	}
+	st.dir = filepath.Dir(file)
 	st.profile = defaultProfile()
 	if st.Profile != "" {
 		path := st.Profile
@@ -113,17 +123,27 @@ func (t *PhysicalTarget) Start(ctx context.Context, sc *Scenario) (Session, erro
 		app.Close()
 		return nil, err
 	}
-	return &physSession{app: app, op: t.Operator, timeout: t.Station.PromptTimeout.D()}, nil
+	return &physSession{app: app, op: t.Operator, timeout: t.Station.PromptTimeout.D(), station: t.Station}, nil
 }
 
 type physSession struct {
 	app     *App
 	op      Operator
 	timeout time.Duration
+	station *Station
+
+	platformMu sync.Mutex
+	platform   *Platform // the station's, once a payment step needs it
 }
 
 func (s *physSession) promptTimeout() time.Duration { return s.timeout }
 
 func (s *physSession) App() *App          { return s.app }
 func (s *physSession) Operator() Operator { return s.op }
-func (s *physSession) Close() error       { return s.app.Close() }
+func (s *physSession) Close() error {
+	var perr error
+	if p := s.startedPlatform(); p != nil {
+		perr = p.Close()
+	}
+	return errors.Join(perr, s.app.Close())
+}
