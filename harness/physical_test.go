@@ -159,7 +159,7 @@ var _ = Describe("the physical target", func() {
 				_, err := harness.ParseStation("st.yaml", []byte(content))
 				Expect(err).To(MatchError(want))
 			},
-			Entry("unknown key", "name: b\ndevice: {}\n", `st.yaml:2:1: unknown key "device" (valid: devices, name, platform, profile, prompt_timeout, variables)`),
+			Entry("unknown key", "name: b\ndevice: {}\n", `st.yaml:2:1: unknown key "device" (valid: app_id, app_private_key, devices, name, platform, platform_public_key, profile, prompt_timeout, variables)`),
 			Entry("no name", "devices: {}\n", `st.yaml:1:1: missing required key "name"`),
 			Entry("unknown device", "name: b\ndevices: {keyboard: /dev/ttyS1}\n", `st.yaml:2:10: devices: unknown device "keyboard" (valid: lcd, custdisplay, keypad, scanner, printer, usb-printer)`),
 			Entry("bad timeout", "name: b\nprompt_timeout: soon\n", `st.yaml:2:17: prompt_timeout: want a duration such as 500ms or 2s, got "soon"`),
