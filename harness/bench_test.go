@@ -35,6 +35,14 @@ func BenchmarkKeyScenario(b *testing.B) {
 	benchScenario(b, "      - press: \"1 ENTER\"\n      - expect_key: \"1 ENTER\"\n")
 }
 
+// BenchmarkPaymentScenario is a scenario that pays: its own payment
+// simulator on loopback, the harness's client, one payment signed and
+// verified both ways, and their teardown. Scenarios that do not pay start
+// no simulator and do not pay this.
+func BenchmarkPaymentScenario(b *testing.B) {
+	benchScenario(b, "      - pay: {code: \"281234567890123456\", amount: \"1.00\"}\n      - expect_payment: approved\n")
+}
+
 // BenchmarkLoad is the cost of loading a typical file.
 func BenchmarkLoad(b *testing.B) {
 	data := []byte(varsFile)
