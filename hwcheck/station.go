@@ -27,6 +27,8 @@ type Bench interface {
 	Unit() (harness.Target, StationInfo, func(), error)
 	// Variables override the plan's (a station's real test codes).
 	Variables() map[string]string
+	// Describe is what a record says about the bench before any unit.
+	Describe() StationInfo
 }
 
 // EmulatorBench checks emulated units: each unit is a new in-process
@@ -44,6 +46,15 @@ func (b *EmulatorBench) Check(*Plan) error { return nil }
 
 // Variables are none.
 func (b *EmulatorBench) Variables() map[string]string { return nil }
+
+// Describe says it is the emulator.
+func (b *EmulatorBench) Describe() StationInfo {
+	prof := b.Profile
+	if prof == nil {
+		prof = profile.Default()
+	}
+	return StationInfo{Name: "emulator", Target: harness.TargetEmulator, Profile: prof.Name, Devices: map[string]string{}}
+}
 
 // Unit starts a fresh emulated unit.
 func (b *EmulatorBench) Unit() (harness.Target, StationInfo, func(), error) {
@@ -68,7 +79,7 @@ func (b *EmulatorBench) Unit() (harness.Target, StationInfo, func(), error) {
 			return nil, StationInfo{}, nil, fmt.Errorf("--inject %s: %w", f, err)
 		}
 	}
-	info := StationInfo{Name: "emulator", Target: harness.TargetEmulator, Profile: prof.Name, Devices: map[string]string{}}
+	info := b.Describe()
 	for _, d := range e.Devices() {
 		info.Devices[d.Name] = d.Link
 	}
@@ -152,9 +163,17 @@ func (b *StationBench) Check(p *Plan) error {
 	return nil
 }
 
+// Describe is the station file's name, profile and devices.
+func (b *StationBench) Describe() StationInfo {
+	devs := b.Station.Devices
+	if devs == nil {
+		devs = map[string]string{}
+	}
+	return StationInfo{Name: b.Station.Name, File: b.File, Target: harness.TargetPhysical,
+		Profile: b.Station.DeviceProfile().Name, Devices: devs}
+}
+
 // Unit is the station's terminal; nothing to prepare.
 func (b *StationBench) Unit() (harness.Target, StationInfo, func(), error) {
-	info := StationInfo{Name: b.Station.Name, File: b.File, Target: harness.TargetPhysical,
-		Profile: b.Station.DeviceProfile().Name, Devices: b.Station.Devices}
-	return &harness.PhysicalTarget{Station: b.Station, Operator: b.Operator}, info, func() {}, nil
+	return &harness.PhysicalTarget{Station: b.Station, Operator: b.Operator}, b.Describe(), func() {}, nil
 }

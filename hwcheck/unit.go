@@ -67,6 +67,12 @@ func (u *Unit) newRecord() *Record {
 	if u.Plan != nil {
 		rec.Plan = PlanInfo{Name: u.Plan.Suite.Name, File: u.Plan.File, SHA256: u.Plan.SHA256, Tiers: u.Plan.TierNames()}
 	}
+	if rec.Plan.Tiers == nil {
+		rec.Plan.Tiers = []string{}
+	}
+	if rec.Station.Devices == nil {
+		rec.Station.Devices = map[string]string{}
+	}
 	return rec
 }
 
@@ -78,7 +84,9 @@ func (u *Unit) StationError(rec *Record, err error) *Record {
 	}
 	rec.Verdict = VerdictError
 	rec.Error = err.Error()
-	rec.Reasons = append(rec.Reasons, "station could not run: "+firstLine(err.Error()))
+	for _, l := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
+		rec.Reasons = append(rec.Reasons, "station could not run: "+l)
+	}
 	if rec.Finished.IsZero() {
 		rec.Finished = time.Now()
 		rec.Duration = Millis(rec.Finished.Sub(rec.Started))

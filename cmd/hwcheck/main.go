@@ -136,7 +136,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	bench, plan, err := s.setup()
 	if err != nil {
-		return s.stationFailed(err)
+		return s.stationFailed(bench, plan, err)
 	}
 	worst := exitPass
 	for first := true; ; first = false {
@@ -165,7 +165,8 @@ type session struct {
 }
 
 // setup reads the plan and the station (or makes the emulator bench) and
-// checks that the station can run the plan.
+// checks that the station can run the plan. On an error it returns what
+// it got so far, for the record.
 func (s *session) setup() (hwcheck.Bench, *hwcheck.Plan, error) {
 	var bench hwcheck.Bench
 	if s.o.emulator {
@@ -191,12 +192,9 @@ func (s *session) setup() (hwcheck.Bench, *hwcheck.Plan, error) {
 	}
 	plan, err := s.loadPlan(bench, "UNKNOWN")
 	if err != nil {
-		return nil, nil, err
+		return bench, nil, err
 	}
-	if err := bench.Check(plan); err != nil {
-		return nil, nil, err
-	}
-	return bench, plan, nil
+	return bench, plan, bench.Check(plan)
 }
 
 func (s *session) loadPlan(bench hwcheck.Bench, serial string) (*hwcheck.Plan, error) {
@@ -274,19 +272,21 @@ func (s *session) record(rec *hwcheck.Record) int {
 
 // stationFailed reports a station that cannot run at all: on the console,
 // on stderr, and in a record (named after --serial, or after the time).
-func (s *session) stationFailed(err error) int {
+func (s *session) stationFailed(bench hwcheck.Bench, plan *hwcheck.Plan, err error) int {
 	fmt.Fprintf(s.stderr, "hwcheck: the station cannot run:\n%v\n", err)
 	serial := s.o.serial
 	if serial == "" {
 		serial = "station-error-" + time.Now().UTC().Format("20060102T150405Z")
 	}
-	u := &hwcheck.Unit{Serial: serial, Operator: s.o.operator, Lang: s.o.lang, Version: version()}
+	u := &hwcheck.Unit{Serial: serial, Operator: s.o.operator, Lang: s.o.lang, Version: version(), Plan: plan}
 	u.Station = hwcheck.StationInfo{Name: s.o.station, File: s.o.station, Target: "physical"}
-	if s.o.emulator {
-		u.Station = hwcheck.StationInfo{Name: "emulator", Target: "emulator"}
+	if bench != nil {
+		u.Station = bench.Describe()
 	}
 	rec := u.StationError(nil, err)
-	rec.Plan.File = s.o.plan
+	if rec.Plan.File == "" {
+		rec.Plan.File = s.o.plan
+	}
 	if rec.Plan.File == "" {
 		rec.Plan.File = "fixtures/hwcheck/default.yaml (embedded)"
 	}
