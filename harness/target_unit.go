@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 
@@ -48,4 +49,12 @@ func (t *UnitTarget) Start(ctx context.Context, sc *Scenario) (Session, error) {
 // unitSession is an emuSession whose emulator outlives it.
 type unitSession struct{ *emuSession }
 
-func (s *unitSession) Close() error { return s.app.Close() }
+// Close closes the scenario's drivers and the payment simulator it
+// started, if it paid; the emulator stays.
+func (s *unitSession) Close() error {
+	var perr error
+	if p := s.startedPlatform(); p != nil {
+		perr = p.Close()
+	}
+	return errors.Join(perr, s.app.Close())
+}
