@@ -150,7 +150,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				return worst
 			}
 		}
-		worst = max(worst, s.unit(ctx, bench, plan, serial))
+		worst = max(worst, s.unit(ctx, bench, serial))
 		if !o.loop || ctx.Err() != nil {
 			return worst
 		}
@@ -220,7 +220,7 @@ func (s *session) loadPlan(bench hwcheck.Bench, serial string) (*hwcheck.Plan, e
 }
 
 // unit checks one unit and writes its record.
-func (s *session) unit(ctx context.Context, bench hwcheck.Bench, _ *hwcheck.Plan, serial string) int {
+func (s *session) unit(ctx context.Context, bench hwcheck.Bench, serial string) int {
 	u := &hwcheck.Unit{Serial: serial, Operator: s.o.operator, Lang: s.o.lang, UI: s.con, Version: version()}
 	for _, f := range s.o.faults {
 		u.Injected = append(u.Injected, f.Spec)
