@@ -168,3 +168,11 @@ var _ = Describe("a scenario's title", func() {
 		Expect(s.Scenarios[0].Title).To(Equal(map[string]string{"zh": "甲", "en": "A"}))
 	})
 })
+
+var _ = Describe("USB steps on the per-scenario emulator", func() {
+	It("get an emulator with its USB door", func() {
+		rn := &harness.Runner{Target: &harness.EmulatorTarget{TempDir: GinkgoT().TempDir()}, Log: GinkgoWriter}
+		_, err := runOn(rn, scenario("      - measure_usb_enumeration: {samples: 1, max: 2s}\n      - expect_usb_printer: {device_id: \"MFG:EPSON\"}\n"))
+		Expect(err).NotTo(HaveOccurred())
+	})
+})

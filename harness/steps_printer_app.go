@@ -93,6 +93,9 @@ func (a *App) PrinterDriver(device string, fn func(ap *appPrinter) error) error 
 // unplug, print and expect_printer_status have).
 func usesDevice(sc *Scenario, device string) bool {
 	return slices.ContainsFunc(sc.AllSteps(), func(s *Step) bool {
+		if slices.Contains(stepDevices[s.Name], device) {
+			return true
+		}
 		v := reflect.ValueOf(s.Params)
 		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 			if v.IsNil() {

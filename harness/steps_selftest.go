@@ -136,6 +136,13 @@ func init() {
 	})
 }
 
+// stepDevices are devices steps use without naming them in a Device key
+// (usesDevice: the emulator target starts USB/IP for them).
+var stepDevices = map[string][]string{
+	"expect_usb_printer":      {DevUSBPrinter},
+	"measure_usb_enumeration": {DevUSBPrinter},
+}
+
 func colorName(c lcd.Color) string {
 	for n, v := range colorNames {
 		if v == c && n != "grey" {
