@@ -41,6 +41,7 @@ type App struct {
 	prof  *profile.Profile
 	addrs map[string]string
 	quiet *slog.Logger
+	held  string // who holds the devices instead (the terminal application), or ""
 
 	mu       sync.Mutex
 	closed   bool
@@ -78,6 +79,9 @@ func (a *App) Profile() *profile.Profile { return a.prof }
 
 // Address is where device is, or an error saying it has none.
 func (a *App) Address(device string) (string, error) {
+	if a.held != "" {
+		return "", heldError(device)
+	}
 	if addr := a.addrs[device]; addr != "" {
 		return addr, nil
 	}

@@ -23,6 +23,7 @@ type fileDoc struct {
 	Description string              `yaml:"description" doc:"what the suite covers"`
 	Labels      []string            `yaml:"labels" doc:"Ginkgo labels of every scenario in the file"`
 	Timeout     Duration            `yaml:"timeout" doc:"how long check steps wait by default (2s if unset)"`
+	App         string              `yaml:"app" doc:"terminal: every scenario runs the terminal application, which drives the devices itself"`
 	Variables   map[string]string   `yaml:"variables" doc:"values substituted for ${name} anywhere in a step's or given's values"`
 	Groups      map[string]groupDoc `yaml:"groups" doc:"named step sequences with parameters, run with use:"`
 	Setup       rawSteps            `yaml:"setup" doc:"steps run before every scenario's own steps"`
@@ -162,7 +163,10 @@ func (l *loader) parse(data []byte, opt LoadOptions) *Suite {
 		return nil
 	}
 	s := &Suite{Name: doc.Suite, Description: doc.Description, File: l.file, Labels: doc.Labels,
-		Timeout: doc.Timeout, Variables: map[string]string{}}
+		Timeout: doc.Timeout, App: doc.App, Variables: map[string]string{}}
+	if doc.App != "" && doc.App != AppTerminal {
+		l.fail(posOf(l.file, valueOf(top, "app")), "", "", "app %q: the only application is %q", doc.App, AppTerminal)
+	}
 	for k, v := range doc.Variables {
 		s.Variables[k] = v
 	}
@@ -313,8 +317,16 @@ func (l *loader) scenario(s *Suite, n *yaml.Node) *Scenario {
 		} else if sc.Given.Profile != "" || len(sc.Given.ProfileSet) > 0 {
 			sc.Profile = l.profile(sc.Given, resolve(g), sc.Name)
 		}
+		if err == nil {
+			if err := checkGivenApp(sc.Given); err != nil {
+				l.fail(posOf(l.file, g), sc.Name, "", "given: %v", err)
+			}
+		}
 	}
 	sc.Steps = l.steps(doc.Steps.nodes, s.Variables, stepCtx{scenario: sc.Name})
+	if err := checkTerminalSteps(sc); err != nil {
+		l.fail(sc.Pos, sc.Name, "", "%v", err)
+	}
 	return sc
 }
 

@@ -109,7 +109,7 @@ var _ = Describe("loading a scenario file", func() {
 			`f.yaml:5:9: group "g" step 1: unknown step "presss" (did you mean "press"?); valid steps: `+strings.Join(append(harness.StepNames(), "use"), ", ")),
 		Entry("an unknown top-level key, and the key it hides",
 			"suite: s\nscenario:\n  - name: a\n",
-			"f.yaml:2:1: unknown key \"scenario\" (valid: description, groups, labels, scenarios, setup, suite, timeout, variables)\nf.yaml:1:1: missing required key \"scenarios\""),
+			"f.yaml:2:1: unknown key \"scenario\" (valid: app, description, groups, labels, scenarios, setup, suite, timeout, variables)\nf.yaml:1:1: missing required key \"scenarios\""),
 		Entry("no suite name",
 			"scenarios: []\n",
 			`f.yaml:1:1: missing required key "suite"`),

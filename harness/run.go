@@ -131,8 +131,8 @@ func (rn *Runner) Check(sc *Scenario) error {
 	case t == TargetEmulator && slices.Contains(labels, LabelPhysicalOnly):
 		return &SkipError{Reason: "labelled " + LabelPhysicalOnly}
 	}
-	if need := givenNeeds(sc.Given); need != "" {
-		return rn.unavailable(fmt.Sprintf("%s: given: not available yet: needs %s", sc.Pos, need))
+	if t == TargetPhysical && len(sc.Given.Config) > 0 {
+		return &SkipError{Reason: fmt.Sprintf("%s: given: config: a physical terminal's configuration is set on the terminal", sc.Pos)}
 	}
 	for _, s := range sc.AllSteps() {
 		if ok, why := s.Def.Runs(t); !ok {
@@ -214,7 +214,7 @@ func (r *Run) given() error {
 			return err
 		}
 	}
-	return nil
+	return r.startTerminalApp()
 }
 
 func (r *Run) steps(list []*Step) error {
@@ -241,13 +241,6 @@ func (r *Run) steps(list []*Step) error {
 		}
 	}
 	return nil
-}
-
-func givenNeeds(g Given) string {
-	if len(g.Config) > 0 {
-		return needTerminal
-	}
-	return ""
 }
 
 func safeName(s string) string {

@@ -133,7 +133,8 @@ func startSimPlatform(sc *Scenario, virt *clock.Virtual, bus *events.Bus) (*Plat
 	}
 	p := &Platform{clk: virt, virt: virt, changed: make(chan struct{})}
 	sim, err := hostsim.New(hostsim.Options{Clock: simClock{p}, Buyers: buyers, Bus: bus,
-		PlatformKey: keys.PlatformPrivate, Apps: hostsim.DefaultApps(keys.AppPublic)})
+		PlatformKey: keys.PlatformPrivate, Apps: hostsim.DefaultApps(keys.AppPublic),
+		SameDayBills: usesTerminal(sc)}) // the application settles (and reconciles) within the scenario's day
 	if err != nil {
 		return nil, err
 	}
@@ -352,6 +353,9 @@ func (p *Platform) advance(ctx context.Context, d time.Duration) error {
 // AdvanceClock moves the scenario's virtual clock by d. With payments in
 // the background it goes from timer to timer, letting them run between.
 func (r *Run) AdvanceClock(d time.Duration) error {
+	if t := r.terminalApp(); t != nil {
+		return t.advance(r.ctx, d) // the application's timers too
+	}
 	if p := r.startedPlatform(); p != nil && p.virt != nil {
 		return p.advance(r.ctx, d)
 	}

@@ -38,7 +38,9 @@ type Suite struct {
 	File        string
 	Labels      []string
 	// Timeout is how long check steps wait by default.
-	Timeout   Duration
+	Timeout Duration
+	// App is the application every scenario runs ("terminal"), or "".
+	App       string
 	Variables map[string]string
 	// Setup runs before the steps of every scenario.
 	Setup     []*Step
@@ -109,7 +111,8 @@ type Given struct {
 	Printer    *PrinterState     `yaml:"printer" doc:"printer state before the first step"`
 	Buyers     []Buyer           `yaml:"buyers" doc:"buyers the payment simulator knows"`
 	Faults     []HostFault       `yaml:"faults" doc:"payment simulator faults active from the start"`
-	Config     map[string]string `yaml:"config" doc:"terminal application configuration overrides"`
+	App        string            `yaml:"app" doc:"terminal: run the terminal application in this scenario (the suite's app: by default)"`
+	Config     map[string]string `yaml:"config" doc:"terminal application configuration to change, by dotted path, e.g. limits.per_trade_max: \"100.00\" (runs the application)"`
 }
 
 // Step is one step, decoded. A step from a group is one per use, with its

@@ -70,6 +70,9 @@ func (t *EmulatorTarget) Start(ctx context.Context, sc *Scenario) (Session, erro
 		addrs[d.Name] = d.Link
 	}
 	s := &emuSession{emu: e, clk: clk, dir: dir, app: NewApp(prof, addrs), sc: sc}
+	if usesTerminal(sc) {
+		s.app.held = heldByTerminal
+	}
 	if err := s.app.Listen(sc.Listens()); err != nil {
 		s.Close()
 		return nil, err
@@ -110,6 +113,9 @@ type emuSession struct {
 
 	platformMu sync.Mutex
 	platform   *Platform
+
+	termMu sync.Mutex
+	term   *termApp // the terminal application, when the scenario runs it
 }
 
 // Platform is the scenario's payment simulator, started on first use.
@@ -137,11 +143,12 @@ func (s *emuSession) Clock() *clock.Virtual        { return s.clk }
 func (s *emuSession) App() *App                    { return s.app }
 
 func (s *emuSession) Close() error {
+	terr := s.stopTerminal()
 	var perr error
 	if p := s.startedPlatform(); p != nil {
 		perr = p.Close()
 	}
-	err := errors.Join(perr, s.app.Close(), s.emu.Close())
+	err := errors.Join(terr, perr, s.app.Close(), s.emu.Close())
 	os.RemoveAll(s.dir)
 	return err
 }
@@ -180,6 +187,7 @@ func (s *emuSession) Artifacts(dir string) []Artifact {
 		out = append(out, Artifact{Name: "payment platform",
 			Text: "trades: " + tradesSeen(p.Sim) + "\npayments: " + p.describeOps()})
 	}
+	out = append(out, s.terminalArtifacts()...)
 	artifactMu.Lock()
 	fs := append([]ArtifactFunc(nil), artifactFuncs...)
 	artifactMu.Unlock()
