@@ -334,14 +334,8 @@ func buyerEmu(r *Run, s *BuyerStep) error {
 func buyerScans(r *Run, p *Platform, s *BuyerStep) error {
 	var no string
 	err := r.Await(r.Timeout(s.Timeout), "the till to show a QR code", func() (bool, string) {
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		for i := len(p.ops) - 1; i >= 0; i-- {
-			op := p.ops[i]
-			if op.qr != "" && (s.Trade == "" || op.outTradeNo == s.Trade) {
-				no = op.outTradeNo
-				return true, ""
-			}
+		if no = p.latestQR(s.Trade); no != "" {
+			return true, ""
 		}
 		return false, "no QR code shown yet"
 	})

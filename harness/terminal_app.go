@@ -16,6 +16,7 @@ import (
 	"github.com/posemu/posemu/clock"
 	"github.com/posemu/posemu/drivers/keypad"
 	"github.com/posemu/posemu/emulator"
+	"github.com/posemu/posemu/emulator/hostsim"
 	"github.com/posemu/posemu/profile"
 	"github.com/posemu/posemu/terminal"
 	"github.com/posemu/posemu/terminal/config"
@@ -153,6 +154,8 @@ type termApp struct {
 	addrs hw.Addresses
 	log   *slog.Logger
 
+	strike slipStrike // a printer fault armed by interrupt_slip
+
 	mu   sync.Mutex
 	run  *termRun // nil while stopped
 	runs int
@@ -207,7 +210,7 @@ func (t *termApp) start() error {
 		j.Close()
 		return fmt.Errorf("payment platform: %w", err)
 	}
-	h, err := hw.Open(t.addrs, t.prof, hw.Options{Clock: t.clk, Logger: t.log})
+	h, err := hw.Open(t.addrs, t.prof, hw.Options{Clock: t.clk, Logger: t.log, Wrap: t.wrap})
 	if err != nil {
 		j.Close()
 		return err
@@ -447,4 +450,30 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// latestQR is the out_trade_no of the newest QR code a till shows (trade,
+// if set, names it): one the harness's own cashier precreated, else one
+// the terminal application did, as the simulator has it, not yet scanned.
+func (p *Platform) latestQR(trade string) string {
+	p.mu.Lock()
+	for i := len(p.ops) - 1; i >= 0; i-- {
+		op := p.ops[i]
+		if op.qr != "" && (trade == "" || op.outTradeNo == trade) {
+			p.mu.Unlock()
+			return op.outTradeNo
+		}
+	}
+	p.mu.Unlock()
+	if p.Sim == nil {
+		return ""
+	}
+	ts := p.Sim.Trades()
+	for i := len(ts) - 1; i >= 0; i-- {
+		t := ts[i]
+		if t.Kind == hostsim.KindPrecreate && t.QRCode != "" && !t.Scanned && (trade == "" || t.OutTradeNo == trade) {
+			return t.OutTradeNo
+		}
+	}
+	return ""
 }
