@@ -88,10 +88,10 @@ var _ = Describe("Sign-on", func() {
 		r.see("已锁定")
 		r.see("05:00")
 		r.typ("01") // ignored while locked
-		r.clk.Advance(2 * time.Minute)
+		r.advance(2 * time.Minute)
 		r.see("03:00")
 		Expect(r.app.Status()).To(Equal("locked"))
-		r.clk.Advance(3 * time.Minute)
+		r.advance(3 * time.Minute)
 		r.signOn("01", "0000")
 	})
 

@@ -92,6 +92,33 @@ func (r *rig) typ(s string) {
 
 func (r *rig) screen() string { return r.scr.String() }
 
+// advance moves the clock on by d, from one of the application's timers
+// to the next, each time only once the application waits on one: so a
+// timer it arms late (it was busy with a key) is not jumped over, however
+// slowly the machine runs it. The application must be waiting on the
+// clock until the time is up.
+func (r *rig) advance(d time.Duration) {
+	GinkgoHelper()
+	target := r.clk.Now().Add(d)
+	for r.clk.Now().Before(target) {
+		r.waitOnClock()
+		next, _ := r.clk.NextDeadline()
+		if next.After(target) {
+			next = target
+		}
+		r.clk.Set(next)
+	}
+}
+
+// waitOnClock returns once a timer is armed, at once if one is.
+func (r *rig) waitOnClock() {
+	GinkgoHelper()
+	giveUp := make(chan struct{})
+	t := time.AfterFunc(10*time.Second, func() { close(giveUp) })
+	defer t.Stop()
+	Expect(r.clk.WaitForWaiters(1, giveUp)).To(BeTrue(), "the application never waited on the clock (status %q)", r.app.Status())
+}
+
 func (r *rig) see(s string) {
 	GinkgoHelper()
 	Eventually(r.screen).Should(ContainSubstring(s))

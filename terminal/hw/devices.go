@@ -104,6 +104,13 @@ type Options struct {
 	// "keypad", …): for tracing, and for tests that act at a precise
 	// point of the traffic.
 	Wrap func(name string, p port.Port) port.Port
+	// LCD and Printer are where those drivers' configurations start: Open
+	// fills in what the profile decides (the LCD's line speed, the
+	// printer's receive window) where they leave it zero. The zero values
+	// are the drivers' defaults, which suit the hardware; tests on a
+	// loaded machine use them to give replies longer to come.
+	LCD     lcd.Config
+	Printer printer.Config
 }
 
 // Open opens every device at a with its driver, configured from the
@@ -133,7 +140,11 @@ func Open(a Addresses, prof *profile.Profile, opt Options) (*Hardware, error) {
 		return fail(err)
 	}
 	h.closers = append(h.closers, p.Close)
-	h.LCD = lcd.New(p, lcd.Config{Baud: prof.LCD.Baud})
+	lcdCfg := opt.LCD
+	if lcdCfg.Baud == 0 {
+		lcdCfg.Baud = prof.LCD.Baud
+	}
+	h.LCD = lcd.New(p, lcdCfg)
 
 	if p, err = open("keypad", a.Keypad); err != nil {
 		return fail(err)
@@ -145,11 +156,14 @@ func Open(a Addresses, prof *profile.Profile, opt Options) (*Hardware, error) {
 		return fail(err)
 	}
 	h.closers = append(h.closers, p.Close)
-	window := 1024
-	if rb := prof.Printer.ReceiveBuffer; rb > 0 && rb < window {
-		window = rb
+	prnCfg := opt.Printer
+	if prnCfg.Window == 0 {
+		prnCfg.Window = 1024
+		if rb := prof.Printer.ReceiveBuffer; rb > 0 && rb < prnCfg.Window {
+			prnCfg.Window = rb
+		}
 	}
-	h.Printer = printer.New(p, printer.Config{Window: window})
+	h.Printer = printer.New(p, prnCfg)
 
 	if a.CustDisplay != "" {
 		if p, err = open("custdisplay", a.CustDisplay); err != nil {

@@ -6,7 +6,9 @@ import (
 	"log/slog"
 
 	"github.com/posemu/posemu/clock"
+	"github.com/posemu/posemu/drivers/lcd"
 	"github.com/posemu/posemu/drivers/port"
+	"github.com/posemu/posemu/drivers/printer"
 	"github.com/posemu/posemu/profile"
 	"github.com/posemu/posemu/terminal"
 	"github.com/posemu/posemu/terminal/config"
@@ -23,6 +25,10 @@ type RunOptions struct {
 	Logger  *slog.Logger
 	// Wrap, if set, wraps each device port (see Options.Wrap).
 	Wrap func(name string, p port.Port) port.Port
+	// LCD and Printer start those drivers' configurations (see
+	// Options.LCD); zero is the drivers' defaults.
+	LCD     lcd.Config
+	Printer printer.Config
 	// Ready, if set, is called once the journal, devices and platform
 	// client are open, just before the application starts.
 	Ready func(*terminal.App)
@@ -53,7 +59,8 @@ func Run(ctx context.Context, o RunOptions) error {
 	if err != nil {
 		return fmt.Errorf("payment platform: %w", err)
 	}
-	h, err := Open(o.Devices, prof, Options{Clock: o.Clock, Logger: o.Logger, Wrap: o.Wrap})
+	h, err := Open(o.Devices, prof, Options{Clock: o.Clock, Logger: o.Logger, Wrap: o.Wrap,
+		LCD: o.LCD, Printer: o.Printer})
 	if err != nil {
 		return err
 	}
