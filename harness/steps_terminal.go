@@ -46,7 +46,8 @@ func (s *SignOnStep) Validate() error {
 // RestartAppStep stops the terminal application (a power cut, unless
 // graceful) and starts it again on the same journal.
 type RestartAppStep struct {
-	Graceful bool `yaml:"graceful" doc:"stop it cleanly (as SIGTERM does) instead of cutting the power"`
+	Graceful bool     `yaml:"graceful" doc:"stop it cleanly (as SIGTERM does) instead of cutting the power"`
+	OffFor   Duration `yaml:"off_for" doc:"how long the terminal stays off, on the scenario's clock (the platform's own timers run meanwhile)"`
 }
 
 // ExpectJournalStep checks the application's journal, as the file on disk
@@ -120,7 +121,7 @@ func init() {
 	Register(Def[RestartAppStep]{
 		Name: "restart_app", Area: "terminal",
 		Summary:       "cut the terminal application's power (or stop it cleanly) and start it again on the same journal",
-		Example:       `- restart_app: {}`,
+		Example:       `- restart_app: {off_for: 5m}`,
 		Emulator:      restartApp,
 		NotOnHardware: "a power cut at a chosen step needs the emulator (on a bench, use an operator: step)",
 	})
@@ -209,6 +210,12 @@ func restartApp(r *Run, s *RestartAppStep) error {
 	if err != nil {
 		return err
 	}
+	// What was pressed before the cut has been taken in, as a person
+	// would see it on the screen before pulling the plug; keys still on
+	// their way would otherwise reach the next life of the application.
+	if err := t.settle(r.ctx); err != nil {
+		return err
+	}
 	if s.Graceful {
 		err = t.stop()
 		r.Logf("terminal application stopped")
@@ -218,6 +225,12 @@ func restartApp(r *Run, s *RestartAppStep) error {
 	}
 	if err != nil {
 		return err
+	}
+	if s.OffFor > 0 {
+		if err := t.advance(r.ctx, s.OffFor.D()); err != nil {
+			return err
+		}
+		r.Logf("off for %s, until %s", s.OffFor.D(), r.Clock().Now().Format("15:04:05"))
 	}
 	if err := t.start(); err != nil {
 		return fmt.Errorf("starting the terminal application again: %w", err)

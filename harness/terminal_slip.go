@@ -31,7 +31,17 @@ func slipsOnPaper(r *Run) []printedSlip {
 	for _, rc := range r.Emulator().Printer().Receipts() {
 		for _, l := range rc.Text() {
 			if strings.Contains(l, slipTitle) || len(out) == 0 {
-				out = append(out, printedSlip{qr: rc.QR})
+				next := printedSlip{qr: rc.QR}
+				// A reprint by drivers/printer's Resume is headed by its
+				// mark, above the slip's own title.
+				if n := len(out); n > 0 && len(out[n-1].lines) > 0 {
+					prev := &out[n-1]
+					if last := prev.lines[len(prev.lines)-1]; strings.Contains(last, slipDuplicate) {
+						prev.lines = prev.lines[:len(prev.lines)-1]
+						next.lines = append(next.lines, last)
+					}
+				}
+				out = append(out, next)
 			}
 			out[len(out)-1].lines = append(out[len(out)-1].lines, l)
 		}
@@ -53,6 +63,14 @@ func (s printedSlip) field(label string) (string, bool) {
 	return "", false
 }
 
+func (s printedSlip) count(text string) int {
+	n := 0
+	for _, l := range s.lines {
+		n += strings.Count(l, text)
+	}
+	return n
+}
+
 func (s printedSlip) has(text string) bool {
 	return slices.ContainsFunc(s.lines, func(l string) bool { return strings.Contains(l, text) })
 }
@@ -67,6 +85,8 @@ func (s printedSlip) check(t *termApp, e journal.Entry, copyLabel string, duplic
 			bad = append(bad, fmt.Sprintf("no %q line", label))
 		case got != value:
 			bad = append(bad, fmt.Sprintf("%s %q, want %q", label, got, value))
+		case s.count(label) > 1:
+			bad = append(bad, fmt.Sprintf("%q printed %d times", label, s.count(label)))
 		}
 	}
 	if !s.has(copyLabel) {
