@@ -13,7 +13,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/posemu/posemu/clock"
+	"github.com/posemu/posemu/drivers/lcd"
 	"github.com/posemu/posemu/drivers/port"
+	"github.com/posemu/posemu/drivers/printer"
 	"github.com/posemu/posemu/emulator"
 	"github.com/posemu/posemu/emulator/hostsim"
 	emuprinter "github.com/posemu/posemu/emulator/printer"
@@ -62,13 +64,27 @@ func newRig() *rig {
 	return r
 }
 
-// newEmulator starts the emulated hardware until the spec ends.
+// newEmulator starts the emulated hardware until the spec ends. The
+// display's inter-byte frame gap runs on a clock that stands still, so a
+// frame the pty hands over in pieces on a loaded machine is never
+// abandoned half way.
 func newEmulator() *emulator.Emulator {
 	emu, err := emulator.New(emulator.Config{DevDir: GinkgoT().TempDir()})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() { Expect(emu.Close()).To(Succeed()) })
+	emu.LCD().SetClock(clock.NewVirtual(start))
 	return emu
 }
+
+// Every frame to the LCD and every status request to the printer is
+// answered, in microseconds on an idle machine and much later on a loaded
+// one: the drivers wait for them generously. The printer asks for its
+// status every 20 ms while a chunk prints, so a paper-out in the middle of
+// a slip is seen at once.
+var (
+	lcdConfig     = lcd.Config{Timeout: 5 * time.Second}
+	printerConfig = printer.Config{Timeout: 5 * time.Second, Poll: 20 * time.Millisecond}
+)
 
 func (r *rig) startSim(o hostsim.Options) {
 	sim, err := hostsim.New(o)
@@ -119,6 +135,7 @@ func (r *rig) start() {
 	go func() {
 		r.done <- hw.Run(ctx, hw.RunOptions{Config: r.cfg, Devices: r.addresses(), Gateway: r.gw, Clock: r.clk,
 			Logger: slog.New(slog.NewTextHandler(GinkgoWriter, nil)),
+			LCD:    lcdConfig, Printer: printerConfig,
 			Wrap: func(name string, p port.Port) port.Port {
 				if name == emulator.Printer {
 					return hookPort{Port: p, r: r}
@@ -141,7 +158,7 @@ func (r *rig) stop() {
 		return
 	}
 	r.cancel()
-	Eventually(r.done, 5*time.Second).Should(Receive(BeNil()))
+	Eventually(r.done, 15*time.Second).Should(Receive(BeNil()))
 	r.cancel = nil
 }
 
@@ -164,7 +181,9 @@ func (r *rig) customer() string { return strings.Join(r.emu.CustDisplay().Lines(
 
 func (r *rig) see(s string) {
 	GinkgoHelper()
-	Eventually(r.screen, 5*time.Second).Should(ContainSubstring(s))
+	// A slip may print first: generous, it costs nothing when the text
+	// comes.
+	Eventually(r.screen, 20*time.Second).Should(ContainSubstring(s))
 }
 
 func (r *rig) press(keys ...string) {
@@ -240,16 +259,39 @@ func (r *rig) receipts() []string {
 
 func (r *rig) receiptCount() int { return len(r.cut()) }
 
-// runClock advances the virtual clock a second at a time until cond holds.
+// runClock lets virtual time pass until cond holds, as it passes for a
+// till: the clock moves to the application's next timer only while the
+// cashier waits between two calls to the platform, never while a call, a
+// redraw or a slip is under way. So the platform sees each call at the
+// virtual time a till would make it, and no timeout on the clock (the
+// customer-copy prompt's, the simulator's) runs out while the application
+// is still busy or before the test has seen the screen it waits for,
+// however slowly the machine runs.
 func (r *rig) runClock(cond func() bool) {
 	GinkgoHelper()
 	Eventually(func() bool {
+		waits := r.cashierWaits()
+		if r.status() == "paying" && !waits {
+			return false // a call or a redraw is under way: let it finish
+		}
 		if cond() {
 			return true
 		}
-		r.clk.Advance(time.Second)
-		return cond()
-	}, 10*time.Second, 5*time.Millisecond).Should(BeTrue())
+		if next, ok := r.clk.NextDeadline(); ok && waits {
+			r.clk.Set(next)
+		}
+		return false
+	}, 30*time.Second, time.Millisecond).Should(BeTrue())
+}
+
+// cashierWaits reports whether the application pays and does nothing but
+// wait for the clock: both of the timers a payment arms are armed, the
+// countdown's tick and the cashier's wait before its next call. Nothing
+// else in these specs arms a timer on this clock (the keypad and scanner
+// drivers would only while reconnecting), and neither timer fires unless
+// the clock moves, so the application stays put until it does.
+func (r *rig) cashierWaits() bool {
+	return r.status() == "paying" && r.clk.Waiters() == 2
 }
 
 // entries reads the journal after the app has stopped.
