@@ -104,7 +104,7 @@ var _ = Describe("the web page with the payment platform", Label("web", "host"),
 		p.eval(`document.getElementById("buyer").dispatchEvent(new Event("change"))`)
 		Expect(p.eval(`document.getElementById("scan-code").value`)).To(Equal(liSi))
 		p.click("#scan-btn")
-		code, err := sc.ReadTimeout(5 * time.Second)
+		code, err := sc.ReadTimeout(15 * time.Second)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(code).To(Equal(liSi))
 	})

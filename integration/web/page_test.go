@@ -89,7 +89,7 @@ var _ = Describe("the web page", Label("web"), func() {
 
 	It("shows the operator screen the LCD driver draws, at its pixel size and ×2", func() {
 		before := p.eval(`Number(document.getElementById("lcd-img").dataset.seq)`).(float64)
-		d := lcd.New(open(emulator.LCD), lcd.Config{})
+		d := lcd.New(open(emulator.LCD), lcdConfig)
 		Expect(d.Clear(lcd.White)).To(Succeed())
 		Expect(d.Text(8, 100, "支付宝 收款", lcd.TextOpts{Size: 2})).To(Succeed())
 
@@ -147,7 +147,7 @@ var _ = Describe("the web page", Label("web"), func() {
 		p.click("#scan-code")
 		p.do(chromedp.SendKeys(chromedp.CSS("#scan-code"), "286612345678901234"))
 		p.click("#scan-btn")
-		code, err := sc.ReadTimeout(5 * time.Second)
+		code, err := sc.ReadTimeout(15 * time.Second)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(code).To(Equal("286612345678901234"))
 		Eventually(p.text("#scan-msg")).Should(ContainSubstring("Scanned 286612345678901234"))
@@ -210,7 +210,7 @@ var _ = Describe("the web page", Label("web"), func() {
 	})
 
 	It("is readable on a laptop screen", func() {
-		d := lcd.New(open(emulator.LCD), lcd.Config{})
+		d := lcd.New(open(emulator.LCD), lcdConfig)
 		Expect(d.Clear(lcd.White)).To(Succeed())
 		Expect(d.Text(0, 8, "拉卡拉 收款", lcd.TextOpts{Size: 2, Width: 320, Align: lcd.AlignCenter})).To(Succeed())
 		Expect(d.Text(16, 80, "请输入金额 Amount:", lcd.TextOpts{})).To(Succeed())

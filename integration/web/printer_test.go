@@ -34,7 +34,7 @@ var _ = Describe("the web page's printer", Label("web", "printer"), func() {
 			Columns("金额 AMOUNT", "RMB 12.50").
 			Text("谢谢惠顾 THANK YOU").
 			Cut(printer.PartialCut)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		_, err := pr.Print(ctx, doc)
 		Expect(err).NotTo(HaveOccurred())
@@ -42,7 +42,7 @@ var _ = Describe("the web page's printer", Label("web", "printer"), func() {
 	slips := func() any { return p.eval(`[...document.querySelectorAll("#roll li.slip")].map(s => s.dataset.id)`) }
 
 	It("puts each slip on the roll as the printer's PNG, newest first, and tears it off", func() {
-		pr := printer.New(openPort(r, emulator.Printer), printer.Config{})
+		pr := printer.New(openPort(r, emulator.Printer), printerConfig)
 		print(pr, "商户存根 ONE")
 		Eventually(slips).Should(Equal([]any{"1"}))
 		Eventually(p.js(`(() => { const i = document.querySelector('#roll li[data-id="1"] img');

@@ -19,7 +19,10 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/posemu/posemu/clock"
+	"github.com/posemu/posemu/drivers/lcd"
 	"github.com/posemu/posemu/drivers/payment"
+	"github.com/posemu/posemu/drivers/printer"
 	"github.com/posemu/posemu/emulator"
 	"github.com/posemu/posemu/emulator/control"
 	"github.com/posemu/posemu/emulator/events"
@@ -115,6 +118,10 @@ func startRig(opts rigOptions) *rig {
 	emu, err := emulator.New(emulator.Config{DevDir: GinkgoT().TempDir()})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(emu.Close)
+	// The display's inter-byte frame gap runs on a clock that stands
+	// still, so a frame the pty hands over in pieces on a loaded machine
+	// is never abandoned half way.
+	emu.LCD().SetClock(clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
 	r := &rig{emu: emu, opts: opts}
 	if opts.Host || opts.App {
 		r.startHost()
@@ -140,7 +147,7 @@ func (r *rig) startApp() {
 	cfg.Payment.Gateway = r.gw
 	hwd, err := hw.Open(hw.Addresses{LCD: r.link(emulator.LCD), CustDisplay: r.link(emulator.CustDisplay),
 		Keypad: r.link(emulator.Keypad), Scanner: r.link(emulator.Scanner), Printer: r.link(emulator.Printer)},
-		r.emu.Profile(), hw.Options{})
+		r.emu.Profile(), hw.Options{LCD: lcdConfig, Printer: printerConfig})
 	Expect(err).NotTo(HaveOccurred())
 	pay, err := hw.NewPayments(cfg, r.gw, nil)
 	Expect(err).NotTo(HaveOccurred())
@@ -157,6 +164,16 @@ func (r *rig) startApp() {
 		Expect(hwd.Close()).To(Succeed())
 	})
 }
+
+// Every frame to the LCD and every status request to the printer is
+// answered, in microseconds on an idle machine and much later on a loaded
+// one: the drivers wait for them generously. The printer asks for its
+// status every 20 ms while a chunk prints, so a fault in the middle of a
+// slip is seen at once.
+var (
+	lcdConfig     = lcd.Config{Timeout: 5 * time.Second}
+	printerConfig = printer.Config{Timeout: 5 * time.Second, Poll: 20 * time.Millisecond}
+)
 
 // startHost runs the platform simulator's gateway on loopback and makes
 // the terminal's payment client for it.
