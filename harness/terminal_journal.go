@@ -76,7 +76,10 @@ func parseJournal(data []byte) (*journalFile, error) {
 		var rec struct {
 			T     string               `json:"t"`
 			Entry *journal.Entry       `json:"e"`
-			State *struct{ Batch int } `json:"s"`
+			State *struct {
+				Batch  int                  `json:"batch"`
+				Closed []journal.BatchClose `json:"closed"`
+			} `json:"s"`
 			Close *journal.BatchClose  `json:"c"`
 		}
 		if err := json.Unmarshal(data[off+9:end], &rec); err != nil {
@@ -90,11 +93,19 @@ func parseJournal(data []byte) (*journalFile, error) {
 				byID[rec.Entry.ID] = len(jf.Entries)
 				jf.Entries = append(jf.Entries, *rec.Entry)
 			}
-		case rec.State != nil:
-			if rec.State.Batch > 0 {
-				jf.Batch = rec.State.Batch
+		case rec.T == "state":
+			// A state record carries the counters, and either the whole
+			// list of closed batches (compaction) or none (keep the list);
+			// a settlement's adds the batch it closed.
+			if rec.State != nil {
+				if rec.State.Batch > 0 {
+					jf.Batch = rec.State.Batch
+				}
+				if rec.State.Closed != nil {
+					jf.Closed = rec.State.Closed
+				}
 			}
-			if rec.Close != nil && !slices.ContainsFunc(jf.Closed, func(c journal.BatchClose) bool { return c.Batch == rec.Close.Batch }) {
+			if rec.Close != nil {
 				jf.Closed = append(jf.Closed, *rec.Close)
 			}
 		}
