@@ -40,6 +40,15 @@ func startUSBRig(p *profile.Profile) *rig {
 	return &rig{emu: emu, url: control.URL(l)}
 }
 
+// answered is c for a printer that answers every status request: its
+// replies come at once on an idle machine and much later on a loaded one,
+// so the driver waits for them generously, and asks for the status every
+// 20 ms while a chunk prints, so that a fault mid-job is seen at once.
+func answered(c printer.Config) printer.Config {
+	c.Timeout, c.Poll = 5*time.Second, 20*time.Millisecond
+	return c
+}
+
 // withoutIdentity drops what differs between two prints of one document.
 func withoutIdentity(rc emuprinter.Receipt) emuprinter.Receipt {
 	rc.ID, rc.Time = 0, time.Time{}
@@ -92,7 +101,7 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 	}
 
 	It("prints the same receipt through the driver over usbip:// as over the pty", func() {
-		cfg := printer.Config{Timeout: 500 * time.Millisecond, Checkpoint: 4, Window: 256}
+		cfg := answered(printer.Config{Checkpoint: 4, Window: 256})
 		viaPTY := printer.New(openPort(r.link(emulator.Printer)), cfg)
 		viaUSB := printer.New(openPort(usbAddr), cfg)
 		const tradeNo = "2024010122001412345678901234"
@@ -114,8 +123,8 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 	})
 
 	It("answers DLE EOT through each door with the same printer's state", func() {
-		viaPTY := printer.New(openPort(r.link(emulator.Printer)), printer.Config{})
-		viaUSB := printer.New(openPort(usbAddr), printer.Config{})
+		viaPTY := printer.New(openPort(r.link(emulator.Printer)), answered(printer.Config{}))
+		viaUSB := printer.New(openPort(usbAddr), answered(printer.Config{}))
 		Expect(r.emu.Printer().SetPaper(emuprinter.PaperNearEnd)).To(Succeed())
 		r.emu.Printer().SetCover(true)
 		for _, drv := range []*printer.Printer{viaUSB, viaPTY, viaUSB} {
@@ -145,7 +154,7 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 		Expect(p.SetReadDeadline(time.Now().Add(50 * time.Millisecond))).To(Succeed())
 		_, err := p.Read(make([]byte, 8))
 		Expect(port.IsTimeout(err)).To(BeTrue())
-		Expect(p.SetReadDeadline(time.Now().Add(5 * time.Second))).To(Succeed())
+		Expect(p.SetReadDeadline(time.Now().Add(10 * time.Second))).To(Succeed())
 		_, err = p.Write([]byte{0x10, 0x04, 0x01})
 		Expect(err).NotTo(HaveOccurred())
 		b := make([]byte, 8)
@@ -171,7 +180,7 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 	It("vanishes mid-job on unplug through the control API, and prints again after the replug", func() {
 		p := openPort(usbAddr)
 		hook := &hookPort{Port: p}
-		drv := printer.New(hook, printer.Config{Timeout: 500 * time.Millisecond, Checkpoint: 2, Window: 256})
+		drv := printer.New(hook, answered(printer.Config{Checkpoint: 2, Window: 256}))
 		doc := printer.NewDocument(printer.Paper58)
 		for i := 1; i <= 60; i++ {
 			doc.Text(fmt.Sprintf("LINE %02d", i))
@@ -195,7 +204,7 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 
 		status, body := r.post("/api/v1/devices/usb-printer/replug", nil)
 		Expect(status).To(Equal(200), body)
-		again := printer.New(openPort(usbAddr), printer.Config{})
+		again := printer.New(openPort(usbAddr), answered(printer.Config{}))
 		_, err = again.Print(ctx(), printer.NewDocument(printer.Paper58).Text("AFTER REPLUG").Cut(printer.PartialCut))
 		Expect(err).NotTo(HaveOccurred())
 		Eventually(func() string {
@@ -219,10 +228,10 @@ var _ = Describe("the printer over USB/IP", Label("integration"), func() {
 		defer c.Close()
 		c.Write([]byte("GET / HTTP/1.0\r\n\r\n"))
 		buf := make([]byte, 1)
-		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
 		_, err = c.Read(buf)
 		Expect(err).To(HaveOccurred(), "the server hung up on it")
-		s, err := printer.New(p, printer.Config{}).Status(ctx())
+		s, err := printer.New(p, answered(printer.Config{})).Status(ctx())
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Ready()).To(BeTrue())
 	})
@@ -267,19 +276,19 @@ func lastCut(rs []emuprinter.Receipt) []string {
 }
 
 func usbDeviceID(d usb.Device, pi usb.PrinterInterface) (string, error) {
-	c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return usb.DeviceID(c, d, pi)
 }
 
 func usbPortStatus(d usb.Device, pi usb.PrinterInterface) (byte, error) {
-	c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return usb.PortStatus(c, d, pi)
 }
 
 func usbSoftReset(d usb.Device, pi usb.PrinterInterface) error {
-	c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return usb.SoftReset(c, d, pi)
 }
