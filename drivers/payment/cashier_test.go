@@ -38,6 +38,32 @@ func drive(v *clock.Virtual, f func() (payment.Outcome, error)) (payment.Outcome
 	return out, waits
 }
 
+// callTimeout bounds each call in real time. Every call here is answered,
+// in milliseconds on an idle machine and much later on a loaded one under
+// -race, so it is generous; the one call never answered is given up on
+// by payGivenUp instead.
+const callTimeout = 10 * time.Second
+
+// payGivenUp is the gateway with the pay call abandoned as soon as taken
+// is closed, as a pay call whose reply never comes ends in a timeout.
+type payGivenUp struct {
+	payment.Gateway
+	taken <-chan struct{}
+}
+
+func (g *payGivenUp) Pay(ctx context.Context, r payment.PayRequest) (*payment.Trade, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-g.taken:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return g.Gateway.Pay(ctx, r)
+}
+
 func secs(n ...int) []time.Duration {
 	var d []time.Duration
 	for _, s := range n {
@@ -71,7 +97,7 @@ var _ = Describe("Cashier", func() {
 		progress = nil
 		c, err := payment.New(payment.Config{GatewayURL: gw.URL(), AppID: "2021000000000001",
 			AppPrivateKey: appKey, PlatformPublicKey: &platformKey.PublicKey, Clock: v,
-			Timeout: 300 * time.Millisecond})
+			Timeout: callTimeout})
 		Expect(err).NotTo(HaveOccurred())
 		cashier = &payment.Cashier{Client: c, Clock: v, Progress: func(p payment.Progress) {
 			mu.Lock()
@@ -195,8 +221,13 @@ var _ = Describe("Cashier", func() {
 
 	It("never pays twice when the reply is lost after the charge", func() {
 		var charges atomic.Int32
-		gw.script("alipay.trade.pay", gwReply{Hang: true, Before: func() { charges.Add(1) }})
+		charged := make(chan struct{})
+		gw.script("alipay.trade.pay", gwReply{Hang: true, Before: func() { charges.Add(1); close(charged) }})
 		gw.script("alipay.trade.query", gwReply{HTTP: 503}, paid(no, "88.00"))
+		// The till gives up on the pay call once the platform has taken
+		// it (a timeout, without waiting one out: a short one could expire
+		// before the request even arrived on a loaded machine).
+		cashier.Client = &payGivenUp{Gateway: cashier.Client, taken: charged}
 		out, waits := pay()
 		Expect(out.Result).To(Equal(payment.ResultApproved))
 		Expect(out.TradeNo).To(Equal("2024" + no))

@@ -19,7 +19,7 @@ var start = time.Date(2024, 5, 1, 4, 0, 0, 0, time.UTC) // 12:00 in China
 func newClient(gw *fakeGateway, clk clock.Clock) *payment.Client {
 	c, err := payment.New(payment.Config{GatewayURL: gw.URL(), AppID: "2021000000000001",
 		AppPrivateKey: appKey, PlatformPublicKey: &platformKey.PublicKey, Clock: clk,
-		Timeout: 2 * time.Second})
+		Timeout: callTimeout})
 	Expect(err).NotTo(HaveOccurred())
 	return c
 }
