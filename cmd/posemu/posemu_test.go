@@ -77,7 +77,7 @@ func start(args ...string) *started {
 func (s *started) line() string {
 	GinkgoHelper()
 	var line string
-	Eventually(s.lines, 5*time.Second).Should(Receive(&line), "stderr: %s", s.stderr)
+	Eventually(s.lines, 15*time.Second).Should(Receive(&line), "stderr: %s", s.stderr)
 	return line
 }
 
@@ -232,6 +232,8 @@ var _ = Describe("posemu", func() {
 		Expect(err).NotTo(HaveOccurred())
 		stderr := &lockedBuffer{}
 		cmd.Stderr = stderr
+		// The second is a requirement on posemu's own start: the clock
+		// starts after the build, at the exec.
 		began := time.Now()
 		Expect(cmd.Start()).To(Succeed())
 		DeferCleanup(func() { cmd.Process.Kill() }) // only if the test failed midway

@@ -42,7 +42,7 @@ func opReq(code uint16, busID string) []byte {
 
 func readN(c net.Conn, n int) []byte {
 	b := make([]byte, n)
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	_, err := io.ReadFull(c, b)
 	Expect(err).NotTo(HaveOccurred())
 	return b

@@ -22,7 +22,10 @@ var _ = Describe("the USB/IP server", func() {
 	)
 	BeforeEach(func() {
 		logbuf = &syncBuffer{}
-		srv = usbip.NewServer(usbip.Options{Log: newLogger(logbuf), DrainTimeout: time.Second})
+		// The loop device's handlers return as soon as an unplug cancels
+		// them, which a loaded machine may take a while to get round to:
+		// the drain waits for them generously.
+		srv = usbip.NewServer(usbip.Options{Log: newLogger(logbuf), DrainTimeout: 10 * time.Second})
 		dev = newLoopDevice(0x1234, 0x5678)
 		Expect(srv.Add("1-1", dev)).To(Succeed())
 		l, err := usbip.Listen("127.0.0.1:0")
@@ -180,7 +183,7 @@ var _ = Describe("the USB/IP server", func() {
 		r := readReply(c, true)
 		Expect(r.seq).To(Equal(uint32(1)))
 		Expect(r.status).To(Equal(int32(-108)))
-		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
 		_, err := c.Read(make([]byte, 1))
 		Expect(err).To(MatchError(io.EOF))
 		Expect(srv.Devices()).To(BeEmpty())
@@ -203,7 +206,7 @@ var _ = Describe("the USB/IP server", func() {
 			if tc, ok := bad.(*net.TCPConn); ok && reason == "truncated PDU" {
 				tc.CloseWrite()
 			}
-			bad.SetReadDeadline(time.Now().Add(5 * time.Second))
+			bad.SetReadDeadline(time.Now().Add(10 * time.Second))
 			_, err := io.ReadAll(bad)
 			Expect(err).NotTo(HaveOccurred(), "the server closed it")
 			Eventually(logbuf.String).Should(ContainSubstring(reason))
@@ -227,7 +230,7 @@ var _ = Describe("the USB/IP server", func() {
 		c := dial(addr)
 		defer c.Close()
 		send(c, cat(be16(0x0106), be16(0x8005), be32(0)))
-		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
 		b, err := io.ReadAll(c)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(b).To(BeEmpty())
