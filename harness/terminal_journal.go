@@ -74,13 +74,13 @@ func parseJournal(data []byte) (*journalFile, error) {
 			break
 		}
 		var rec struct {
-			T     string               `json:"t"`
-			Entry *journal.Entry       `json:"e"`
+			T     string         `json:"t"`
+			Entry *journal.Entry `json:"e"`
 			State *struct {
 				Batch  int                  `json:"batch"`
 				Closed []journal.BatchClose `json:"closed"`
 			} `json:"s"`
-			Close *journal.BatchClose  `json:"c"`
+			Close *journal.BatchClose `json:"c"`
 		}
 		if err := json.Unmarshal(data[off+9:end], &rec); err != nil {
 			return nil, fmt.Errorf("journal record at byte %d: %w", off, err)
