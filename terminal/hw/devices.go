@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/posemu/posemu/clock"
 	"github.com/posemu/posemu/drivers/custdisplay"
@@ -149,7 +150,11 @@ func Open(a Addresses, prof *profile.Profile, opt Options) (*Hardware, error) {
 	if p, err = open("keypad", a.Keypad); err != nil {
 		return fail(err)
 	}
-	h.Keypad = keypad.New(p, prof.Keypad.Keys, keypad.Config{Clock: opt.Clock, Reopen: reopener("keypad", a.Keypad, opt), Logger: opt.Logger})
+	var kc clock.Clock
+	if opt.Clock != nil {
+		kc = ioClock{stamp: opt.Clock}
+	}
+	h.Keypad = keypad.New(p, prof.Keypad.Keys, keypad.Config{Clock: kc, Reopen: reopener("keypad", a.Keypad, opt), Logger: opt.Logger})
 	h.closers = append(h.closers, h.Keypad.Close)
 
 	if p, err = open("printer", a.Printer); err != nil {
@@ -183,6 +188,17 @@ func Open(a Addresses, prof *profile.Profile, opt Options) (*Hardware, error) {
 	}
 	return h, nil
 }
+
+// ioClock stamps with the application's clock and waits on the wall
+// clock: the keypad driver paces its reopen attempts with its clock, and
+// on a virtual clock that nobody advances a replugged keypad would never
+// be opened again.
+type ioClock struct{ stamp clock.Clock }
+
+func (c ioClock) Now() time.Time                       { return c.stamp.Now() }
+func (ioClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (ioClock) NewTimer(d time.Duration) clock.Timer   { return clock.Real().NewTimer(d) }
+func (ioClock) Sleep(d time.Duration)                  { time.Sleep(d) }
 
 func reopener(name, addr string, opt Options) port.Opener {
 	return func() (port.Port, error) {
