@@ -58,8 +58,11 @@ var _ = Describe("Refund, void, reprint", func() {
 		r.see("交易成功 APPROVED")
 		r.press(terminal.KeyEnter)
 
-		r.refund("", "") // the last sale, all that is left
-		r.see("可退 Left ￥70.00")
+		r.press("5")
+		r.see("请输入凭证号 Voucher no.")
+		r.press(terminal.KeyEnter) // the last sale
+		r.see("可退 Left ￥70.00")    // before the key that leaves this screen
+		r.press(terminal.KeyEnter) // all that is left
 		r.supervisor()
 		r.see("按任意键打印持卡人存根")
 		r.press(terminal.KeyEnter)
