@@ -29,6 +29,11 @@ func (s *emuSession) terminal() *termApp {
 // startTerminal starts the scenario's terminal application and waits for
 // it to come to rest (the sign-on screen, or the self-check's findings).
 func (s *emuSession) startTerminal(r *Run) error {
+	if s.sc == nil || s.dir == "" {
+		// A unit's emulator (hwcheck) outlives the scenario: the
+		// application and its journal would have nowhere of their own.
+		return errors.New("the terminal application runs on a scenario's own emulator (the emulator target), not on a unit's")
+	}
 	p, err := s.Platform()
 	if err != nil {
 		return err
