@@ -102,11 +102,7 @@ func checkTerminalSteps(sc *Scenario) error {
 	if !usesTerminal(sc) {
 		return nil
 	}
-	var bad []string
-	for _, d := range sc.Listens() {
-		bad = append(bad, d)
-	}
-	if len(bad) > 0 {
+	if bad := sc.Listens(); len(bad) > 0 {
 		return errors.New("it runs the terminal application, which reads the " + strings.Join(bad, " and ") +
 			" itself: expect_key and expect_scan read them through the harness's own drivers; check the screen instead")
 	}
