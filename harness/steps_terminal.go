@@ -123,7 +123,7 @@ func init() {
 		Summary:       "cut the terminal application's power (or stop it cleanly) and start it again on the same journal",
 		Example:       `- restart_app: {off_for: 5m}`,
 		Emulator:      restartApp,
-		NotOnHardware: "a power cut at a chosen step needs the emulator (on a bench, use an operator: step)",
+		NotOnHardware: "a power cut at a chosen step needs the emulator; on a bench, use an operator: step",
 	})
 	Register(Def[ExpectJournalStep]{
 		Name: "expect_journal", Area: "terminal",

@@ -37,7 +37,7 @@ func init() {
 			"carrying a line of a slip goes to the printer: a fault in the middle of a slip",
 		Example:       `- interrupt_slip: {at: "REF:", paper: out}`,
 		Emulator:      interruptSlip,
-		NotOnHardware: "a fault at a chosen line of a slip needs the emulator (on a bench, use an operator: step)",
+		NotOnHardware: "a fault at a chosen line of a slip needs the emulator; on a bench, use an operator: step",
 	})
 }
 
