@@ -287,9 +287,9 @@ func (r *rig) runClock(cond func() bool) {
 // cashierWaits reports whether the application pays and does nothing but
 // wait for the clock: both of the timers a payment arms are armed, the
 // countdown's tick and the cashier's wait before its next call. Nothing
-// else in these specs arms a timer on this clock (the keypad and scanner
-// drivers would only while reconnecting), and neither timer fires unless
-// the clock moves, so the application stays put until it does.
+// else arms a timer on this clock (the drivers pace their reconnects on
+// the wall clock), and neither timer fires unless the clock moves, so the
+// application stays put until it does.
 func (r *rig) cashierWaits() bool {
 	return r.status() == "paying" && r.clk.Waiters() == 2
 }
