@@ -149,12 +149,19 @@ func (s *fakeScanner) Read(ctx context.Context) (string, error) {
 }
 
 // fakePrinter keeps each slip's printed lines. PaperOutAfter > 0 stops
-// the next job after that many segments, as paper running out does.
+// the next job after that many segments, as paper running out does; held
+// of them are then in the printer's buffer, sent but not confirmed (on
+// paper in the end: a printer prints them once the paper is reloaded).
+// Hang makes the next Print wait for its context, as a slip under way
+// when the application stops does.
 type fakePrinter struct {
 	mu            sync.Mutex
 	status        printer.Status
 	slips         [][]string
 	paperOutAfter int
+	held          int
+	hang          bool
+	hanging       chan struct{} // closed once a Print hangs
 }
 
 var paperOut = printer.Status{Conditions: printer.PaperOut | printer.PaperEndStop}
@@ -173,7 +180,7 @@ func (p *fakePrinter) run(doc *printer.Document, from int) (printer.JobResult, e
 			p.paperOutAfter = 0
 			p.status = paperOut
 			p.slips = append(p.slips, lines)
-			return printer.JobResult{}, &printer.JobError{Port: "fake", Doc: doc, Printed: i, Sent: i, Total: len(segs),
+			return printer.JobResult{}, &printer.JobError{Port: "fake", Doc: doc, Printed: max(i-p.held, 0), Sent: i, Total: len(segs),
 				Cause: &printer.StatusError{Port: "fake", Op: "checkpoint", Status: paperOut}}
 		}
 		if segs[i].Text != "" {
@@ -188,13 +195,30 @@ func (p *fakePrinter) run(doc *printer.Document, from int) (printer.JobResult, e
 	return printer.JobResult{Doc: doc, Segments: len(segs) - from, Total: len(segs)}, nil
 }
 
-func (p *fakePrinter) Print(_ context.Context, doc *printer.Document) (printer.JobResult, error) {
+func (p *fakePrinter) Print(ctx context.Context, doc *printer.Document) (printer.JobResult, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.status.Ready() {
 		return printer.JobResult{}, &printer.StatusError{Port: "fake", Op: "print", Status: p.status}
 	}
+	if p.hang {
+		p.hang = false
+		close(p.hanging)
+		p.mu.Unlock()
+		<-ctx.Done()
+		p.mu.Lock()
+		return printer.JobResult{}, &printer.JobError{Port: "fake", Doc: doc, Sent: 1, Total: doc.Len(), Cause: ctx.Err()}
+	}
 	return p.run(doc, 0)
+}
+
+// hangNext makes the next Print wait for its context; the channel closes
+// once it does.
+func (p *fakePrinter) hangNext() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.hang, p.hanging = true, make(chan struct{})
+	return p.hanging
 }
 
 func (p *fakePrinter) Resume(_ context.Context, job *printer.JobError, mode printer.ResumeMode) (printer.JobResult, error) {

@@ -221,8 +221,8 @@ func (a *App) reprint(ctx context.Context) error {
 		return err
 	}
 	a.show(page{title: title, lines: append(entryLines(e), text("正在打印 Printing…"))})
-	printed, err := a.print(ctx, a.slip(e, merchantCopy, true))
-	if err != nil || !printed {
+	end, err := a.print(ctx, a.slipLayout(e, merchantCopy), true)
+	if err != nil || end != printDone {
 		return err
 	}
 	e.Reprints++

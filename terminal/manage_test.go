@@ -161,12 +161,20 @@ var _ = Describe("Paper out in the middle of a slip", func() {
 		Expect(e.Slips).To(Equal(1))
 	})
 
-	It("or reprints it whole, marked", func() {
+	It("or reprints it whole, marked under the title as the reprint menu marks it", func() {
 		r.press("1")
 		r.see("按任意键打印持卡人存根")
 		slips := r.prn.Slips()
 		Expect(slips).To(HaveLen(2))
-		Expect(slips[1][0]).To(Equal(terminal.DuplicateMark))
+		Expect(slips[1]).To(ContainElement(terminal.DuplicateMark))
+		Expect(slips[1][0]).To(Equal("支付宝签购单"))
+		r.press(terminal.KeyEnter)
+		r.see("交易成功 APPROVED")
+		r.press(terminal.KeyEnter, "6")
+		r.see("请输入凭证号 Voucher no.")
+		r.press(terminal.KeyEnter)
+		Eventually(r.prn.Slips).Should(HaveLen(4))
+		Expect(r.prn.Slips()[3]).To(Equal(slips[1]), "the same layout from the reprint menu")
 	})
 })
 
@@ -203,6 +211,20 @@ var _ = Describe("Settlement", func() {
 		Expect(slip).To(ContainSubstring("RMB 110.00"))
 		Expect(r.j.Batch()).To(Equal(2))
 		Expect(r.j.Closed()[0].Matched).To(BeTrue())
+	})
+
+	It("reprints a report cut short by paper out marked under its title", func() {
+		r.prn.paperOutAfter = 6
+		r.press("7")
+		r.see("净额 NET")
+		r.press(terminal.KeyEnter)
+		r.see("打印中断 PRINT STOPPED")
+		r.prn.setStatus(paperOutFixed)
+		r.press("1")
+		r.see("新批次 New batch 000002")
+		report := r.prn.Slips()[len(r.prn.Slips())-1]
+		Expect(report[:4]).To(Equal([]string{"结算单", "SETTLEMENT", "*** 测试 TESTING ***", terminal.DuplicateMark}))
+		Expect(joined(report)).To(ContainSubstring("RMB 110.00"))
 	})
 
 	It("lists and prints the differences when they do not match", func() {

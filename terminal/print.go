@@ -9,6 +9,19 @@ import (
 	"github.com/posemu/posemu/terminal/journal"
 )
 
+// layout lays a document out; dup marks it 重打印 DUPLICATED under its
+// title, for a copy printed again after part of it may be on paper.
+type layout func(dup bool) *printer.Document
+
+// printEnd is how a print ended.
+type printEnd int
+
+const (
+	printDone printEnd = iota // it came out whole
+	printNone                 // given up before any of it was sent
+	printPart                 // given up after part of it was sent: that part may be on paper
+)
+
 // printSlips prints the copies e still owes: the merchant copy, then,
 // after a key press (or PromptTimeout), the customer copy. Each copy that
 // comes out whole is written to the journal, so a crash owes only the rest.
@@ -23,16 +36,40 @@ func (a *App) printSlips(ctx context.Context, e journal.Entry) error {
 				return err
 			}
 			if k == KeyCancel {
-				e.Slips = 2
+				e.Slips, e.SlipStarted = 2, false
 				_, err := a.update(e)
 				return err
 			}
 		}
-		ok, err := a.print(ctx, a.slip(e, e.Slips, false))
-		if err != nil || !ok {
+		// A copy that went to the printer before may be partly on paper
+		// (or still in the printer's buffer, to print when the paper is
+		// reloaded): printed again, it says it is a duplicate. The journal
+		// learns that this copy is going out before its first byte does,
+		// so a crash or a fault half way leaves that said too.
+		dup := e.SlipStarted
+		var err error
+		if !dup {
+			e.SlipStarted = true
+			if e, err = a.update(e); err != nil {
+				return err
+			}
+		}
+		end, err := a.print(ctx, a.slipLayout(e, e.Slips), dup)
+		if err != nil {
 			return err
 		}
+		switch end {
+		case printNone:
+			if !dup {
+				e.SlipStarted = false // nothing of it left the terminal
+				_, err = a.update(e)
+			}
+			return err
+		case printPart:
+			return nil // owed, and marked when it is printed
+		}
 		e.Slips++
+		e.SlipStarted = false
 		if e, err = a.update(e); err != nil {
 			return err
 		}
@@ -40,25 +77,34 @@ func (a *App) printSlips(ctx context.Context, e journal.Entry) error {
 	return nil
 }
 
-// print prints doc, seeing the operator through printer faults: on paper
-// out or an open cover mid-slip it says what to do and, once told,
-// finishes the slip where it stopped (nothing printed twice) or reprints
-// it whole, marked as a duplicate. It reports whether the slip came out;
-// CANCEL gives up on it (the journal still owes it).
-func (a *App) print(ctx context.Context, doc *printer.Document) (bool, error) {
+// print prints the document lay lays out (marked 重打印 DUPLICATED if
+// dup), seeing the operator through printer faults: on paper out or an
+// open cover mid-slip it says what to do and, once told, finishes the
+// slip where it stopped (nothing printed twice) or prints it again whole,
+// marked as a duplicate under its title. CANCEL gives up on it; the
+// result says whether any of it had been sent by then.
+func (a *App) print(ctx context.Context, lay layout, dup bool) (printEnd, error) {
 	if a.dev.Printer == nil {
-		return false, nil
+		return printNone, nil
 	}
 	prev := a.Status()
 	a.setStatus("printing")
 	defer a.setStatus(prev)
+	doc := lay(dup)
+	sent := false // part of the slip went to the printer
 	_, err := a.dev.Printer.Print(ctx, doc)
 	for err != nil {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
 		var job *printer.JobError
-		errors.As(err, &job)
+		if errors.As(err, &job) && job.Sent > 0 {
+			sent = true
+		}
+		given := printNone
+		if sent {
+			given = printPart
+		}
+		if ctx.Err() != nil {
+			return given, ctx.Err()
+		}
 		what, fix := a.printFault(ctx, err)
 		a.log.Warn("printing stopped", "err", err)
 		lines := []line{text(what.zh), text(what.en), text(""), text(fix.zh + " " + fix.en)}
@@ -72,12 +118,12 @@ func (a *App) print(ctx context.Context, doc *printer.Document) (bool, error) {
 		a.show(page{title: "打印中断 PRINT STOPPED", lines: lines, footer: footer})
 		k, kerr := a.key(ctx)
 		if kerr != nil {
-			return false, kerr
+			return given, kerr
 		}
 		switch {
 		case k == KeyCancel:
-			a.log.Warn("slip abandoned by the operator")
-			return false, nil
+			a.log.Warn("slip abandoned by the operator", "partly_sent", sent)
+			return given, nil
 		case k != KeyEnter && k != "1":
 			continue
 		}
@@ -87,12 +133,17 @@ func (a *App) print(ctx context.Context, doc *printer.Document) (bool, error) {
 		case job == nil:
 			_, err = a.dev.Printer.Print(ctx, doc)
 		case k == "1" || errors.Is(job.Cause, printer.ErrUnconfirmed):
-			_, err = a.dev.Printer.Resume(ctx, job, printer.ReprintWhole|printer.MarkDuplicate)
+			// The marked copy is laid out here, not by Resume's
+			// MarkDuplicate (which heads the slip with the mark), so that
+			// it reads as the reprint menu's does. Print first lets the
+			// printer finish what it held from the stopped job.
+			doc = lay(true)
+			_, err = a.dev.Printer.Print(ctx, doc)
 		default:
 			_, err = a.dev.Printer.Resume(ctx, job, printer.ContinueRemaining)
 		}
 	}
-	return true, nil
+	return printDone, nil
 }
 
 // printFault says what stopped a print and what to do.

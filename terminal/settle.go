@@ -143,7 +143,8 @@ func (a *App) settle(ctx context.Context) error {
 		a.log.Warn("journal compaction failed; the journal keeps growing", "err", err)
 	}
 	a.show(page{title: title, lines: []line{text("正在打印结算单 Printing…")}})
-	if _, err := a.print(ctx, a.settlementSlip(closed, reconciled, diffs)); err != nil {
+	report := func(dup bool) *printer.Document { return a.settlementSlip(closed, reconciled, diffs, dup) }
+	if _, err := a.print(ctx, report, false); err != nil {
 		return err
 	}
 	result := "对账平 MATCHED"
@@ -204,13 +205,17 @@ func totalLines(t journal.Totals) []line {
 	}
 }
 
-// settlementSlip is the printed settlement report.
-func (a *App) settlementSlip(c journal.BatchClose, reconciled bool, diffs []Difference) *printer.Document {
+// settlementSlip is the printed settlement report; dup marks it printed
+// again, under its title as on a slip.
+func (a *App) settlementSlip(c journal.BatchClose, reconciled bool, diffs []Difference, dup bool) *printer.Document {
 	d := printer.NewDocument(a.dev.Paper)
 	d.Text("结算单", printer.Centered, printer.DoubleSize, printer.Bold)
 	d.Text("SETTLEMENT", printer.Centered)
 	if a.cfg.TestMode {
 		d.Text("*** 测试 TESTING ***", printer.Centered, printer.Bold)
+	}
+	if dup {
+		d.Text(DuplicateMark, printer.Centered, printer.Bold)
 	}
 	d.Rule()
 	d.Text("商户名称 MERCHANT NAME:")

@@ -16,7 +16,8 @@ const (
 
 var copyLabels = [2]string{"商户存根 MERCHANT COPY", "持卡人存根 CARDHOLDER COPY"}
 
-// DuplicateMark heads a reprinted slip.
+// DuplicateMark marks a slip printed again (from the reprint menu, or
+// after part of it may have reached paper), under the slip's title.
 const DuplicateMark = "重打印 DUPLICATED"
 
 // slip lays out one copy of an entry's slip with the fields of a
@@ -84,6 +85,11 @@ func (a *App) slip(e journal.Entry, copyNo int, reprint bool) *printer.Document 
 	d.Feed(3)
 	d.Cut(printer.PartialCut)
 	return d
+}
+
+// slipLayout lays out one copy of e's slip, marked or not.
+func (a *App) slipLayout(e journal.Entry, copyNo int) layout {
+	return func(dup bool) *printer.Document { return a.slip(e, copyNo, dup) }
 }
 
 // authOf is the slip's authorisation code: Alipay has none, so the last

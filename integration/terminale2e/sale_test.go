@@ -1,6 +1,7 @@
 package terminale2e_test
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -177,9 +178,55 @@ var _ = Describe("Paper out in the middle of a slip", func() {
 		slips := r.receipts()
 		all := strings.Join(slips, "\n")
 		Expect(strings.Count(all, "重打印 DUPLICATED")).To(Equal(1))
-		_, whole, _ := strings.Cut(all, "重打印 DUPLICATED")
-		Expect(whole).To(ContainSubstring("商户存根 MERCHANT COPY"))
-		Expect(whole).To(ContainSubstring("RMB 8.80"))
+		Expect(markedSlip(all)).To(ContainSubstring("RMB 8.80"))
 		Expect(slips[len(slips)-1]).To(ContainSubstring("持卡人存根 CARDHOLDER COPY"))
 	})
+
+	It("abandoned with CANCEL: what the printer held prints on reload, and the slip owed comes out whole and marked at the next start", func() {
+		r.press("CANCEL")
+		r.see("交易成功 APPROVED")
+		r.press("ENTER")
+		r.see("主菜单 MENU")
+		es := r.entries()
+		Expect(es).To(HaveLen(1))
+		Expect(es[0].Slips).To(Equal(0))
+		Expect(es[0].SlipStarted).To(BeTrue(), "part of the merchant copy went to the printer")
+
+		r.start()
+		r.see("按任意键打印持卡人存根")
+		r.press("ENTER")
+		r.see("恢复 RECOVERY")
+		Eventually(r.receiptCount, 10*time.Second).Should(Equal(2))
+		slips := r.receipts()
+		// The part the paper ran out on shares its paper with the whole
+		// copy printed after it (nothing cut in between).
+		Expect(strings.Count(slips[0], "商户存根 MERCHANT COPY")).To(Equal(2))
+		Expect(strings.Count(slips[0], "重打印 DUPLICATED")).To(Equal(1))
+		Expect(strings.Index(slips[0], "商户存根 MERCHANT COPY")).To(BeNumerically("<", strings.Index(slips[0], "重打印 DUPLICATED")),
+			"the part printed first, unmarked")
+		whole := markedSlip(slips[0])
+		Expect(whole).To(ContainSubstring("RMB 8.80"))
+		Expect(strings.Count(whole, "REF:")).To(Equal(1))
+		Expect(slips[1]).To(ContainSubstring("持卡人存根 CARDHOLDER COPY"))
+		Expect(slips[1]).NotTo(ContainSubstring("DUPLICATED"))
+		es = r.entries()
+		Expect(es[0].Slips).To(Equal(2))
+		Expect(es[0].SlipStarted).To(BeFalse())
+		Expect(r.trades()).To(HaveLen(1))
+	})
 })
+
+// markedSlip is the slip in text marked 重打印 DUPLICATED, from its title
+// on, after checking that the mark sits under the title (and the test-mode
+// line), above the copy label, as on a Lakala slip.
+func markedSlip(text string) string {
+	GinkgoHelper()
+	lines := strings.Split(text, "\n")
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "重打印 DUPLICATED") })
+	Expect(i).To(BeNumerically(">=", 3), "the mark under the title:\n%s", text)
+	head := lines[i-3 : i+2]
+	for n, want := range []string{"支付宝签购单", "ALIPAY SALES SLIP", "测试 TESTING", "重打印 DUPLICATED", "商户存根 MERCHANT COPY"} {
+		Expect(head[n]).To(ContainSubstring(want), "the mark under the title:\n%s", text)
+	}
+	return strings.Join(lines[i-3:], "\n")
+}

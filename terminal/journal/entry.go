@@ -92,6 +92,13 @@ type Entry struct {
 	// (merchant copy), 2 (both). An approved entry with fewer than 2 owes
 	// slips.
 	Slips int `json:"slips"`
+	// SlipStarted says copy number Slips went to the printer, at least in
+	// part, and was not seen to come out whole: part of it may be on paper
+	// (printed before a fault, held in the printer's buffer to print when
+	// the fault clears, or sent before a crash). It is written before the
+	// first byte of the copy is sent, so that the copy printed again later
+	// is marked 重打印 DUPLICATED, and cleared when the copy comes out.
+	SlipStarted bool `json:"slip_started,omitempty"`
 	// Reprints counts duplicate slips printed later.
 	Reprints int `json:"reprints,omitempty"`
 }

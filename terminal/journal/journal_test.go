@@ -114,6 +114,19 @@ var _ = Describe("Journal", func() {
 		Expect(last.ID).To(Equal(d.ID))
 	})
 
+	It("keeps a slip started but not finished across a restart", func() {
+		e := sale(100)
+		e.State, e.Slips, e.SlipStarted = journal.Approved, 1, true // the customer copy went to the printer
+		_, err := j.Update(e)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(j.Close()).To(Succeed())
+		j = open()
+		owed := j.SlipsOwed()
+		Expect(owed).To(HaveLen(1))
+		Expect(owed[0].Slips).To(Equal(1))
+		Expect(owed[0].SlipStarted).To(BeTrue())
+	})
+
 	It("sums refunds of a sale and the batch totals", func() {
 		s := sale(1000)
 		s.State = journal.Approved
