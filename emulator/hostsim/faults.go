@@ -16,7 +16,7 @@ const (
 	// it combines with one other fault.
 	FaultLatency FaultKind = "latency"
 	// FaultNoReply never answers: the connection hangs until the client
-	// gives up (or the simulator closes).
+	// gives up, ReleaseHeld ends it, or the simulator closes.
 	FaultNoReply FaultKind = "no_reply"
 	// FaultUnknown answers 20000 isp.unknow-error, signed.
 	FaultUnknown FaultKind = "unknown"
@@ -185,8 +185,12 @@ func (s *Simulator) takeFaults(method string) (time.Duration, *Fault) {
 func (s *Simulator) injure(w http.ResponseWriter, r *http.Request, key string, f *Fault, member ...any) {
 	switch f.Kind {
 	case FaultNoReply:
+		release := s.hold(keyMethod(key))
+		defer s.unhold(release)
 		select {
 		case <-r.Context().Done():
+		case <-release:
+			drop(w)
 		case <-s.done:
 			drop(w)
 		}
@@ -213,6 +217,51 @@ func (s *Simulator) injure(w http.ResponseWriter, r *http.Request, key string, f
 		}
 		s.reply(w, key, m, true)
 	}
+}
+
+// hold registers a request that no_reply holds; ReleaseHeld closes the
+// channel returned.
+func (s *Simulator) hold(method string) chan struct{} {
+	release := make(chan struct{})
+	s.mu.Lock()
+	if s.held == nil {
+		s.held = map[chan struct{}]bool{}
+	}
+	s.held[release] = true
+	s.mu.Unlock()
+	if s.opts.OnHold != nil {
+		s.opts.OnHold(method)
+	}
+	return release
+}
+
+func (s *Simulator) unhold(release chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.held, release)
+}
+
+// Held is how many requests no_reply faults hold now.
+func (s *Simulator) Held() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.held)
+}
+
+// ReleaseHeld ends every request a no_reply fault holds now, closing its
+// connection without a reply: what a client finds is the platform gone
+// silent and the call over, no answer, as at its own deadline. It returns
+// how many it ended. The faults stay armed as they are; requests held
+// later wait again.
+func (s *Simulator) ReleaseHeld() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.held)
+	for release := range s.held {
+		close(release)
+	}
+	clear(s.held)
+	return n
 }
 
 // keyMethod is the method whose reply key is key.

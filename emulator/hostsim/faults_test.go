@@ -73,6 +73,24 @@ var _ = Describe("faults", func() {
 		Eventually(errc).Should(Receive(HaveOccurred()))
 	})
 
+	It("no_reply holds a request until ReleaseHeld ends it without a reply; the next request is answered", func() {
+		held := make(chan string, 4)
+		e = newEnv(hostsim.Options{OnHold: func(method string) { held <- method }})
+		add(hostsim.Fault{Kind: hostsim.FaultNoReply, Commit: true, Count: 1})
+		Expect(e.sim.ReleaseHeld()).To(BeZero(), "nothing held yet")
+		errc := make(chan error, 1)
+		go func() { errc <- postCtx(context.Background(), "F7") }()
+		Eventually(held).Should(Receive(Equal(hostsim.MethodPay)))
+		Expect(e.sim.Held()).To(Equal(1))
+		Expect(errc).NotTo(Receive())
+		Expect(e.sim.ReleaseHeld()).To(Equal(1))
+		Eventually(errc).Should(Receive(HaveOccurred()), "the connection closed without a reply")
+		Eventually(e.sim.Held).Should(BeZero())
+		Expect(exists("F7")).To(BeTrue(), "commit: the trade was made before the silence")
+		Expect(e.cli.call(hostsim.MethodQuery, ref("F7")).str("trade_status")).To(Equal("TRADE_SUCCESS"))
+		Expect(held).NotTo(Receive())
+	})
+
 	It("unknown answers 20000; with commit the trade happened anyway", func() {
 		add(hostsim.Fault{Kind: hostsim.FaultUnknown, Count: 1})
 		Expect(e.cli.call(hostsim.MethodPay, payBiz("F4", zhangSan, "1.00")).Code()).To(Equal("20000 isp.unknow-error"))

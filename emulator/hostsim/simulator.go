@@ -75,6 +75,11 @@ type Options struct {
 	BaseURL string
 	Bus     *events.Bus  // when set, trade changes are published on it (device "host")
 	Log     *slog.Logger // nil discards
+	// OnHold, when set, is called (with the method) each time a no_reply
+	// fault starts holding a request: a harness on virtual time, where a
+	// client's real-time deadline means nothing, ends the wait with
+	// ReleaseHeld when the scenario waits for the call's outcome.
+	OnHold func(method string)
 
 	PayTimeout   time.Duration // 0: DefaultPayTimeout
 	QRTimeout    time.Duration // 0: DefaultQRTimeout
@@ -116,6 +121,7 @@ type Simulator struct {
 	journal *journal
 	faults  []*faultState
 	bills   map[string]*billLink
+	held    map[chan struct{}]bool // requests no_reply holds; closing one ends its wait
 
 	done      chan struct{} // closed by Close: hanging replies end
 	closeOnce sync.Once
