@@ -367,10 +367,12 @@ func (s *ExpectPaymentStep) matches(op *payOp) bool {
 	return true
 }
 
-// call runs one client call with the step's context.
-func call[T any](r *Run, f func(ctx context.Context) (T, error)) (T, error) {
+// call runs one client call with the step's context; the step waits for
+// its answer (see Platform.awaiting).
+func call[T any](r *Run, p *Platform, f func(ctx context.Context) (T, error)) (T, error) {
 	ctx, cancel := context.WithTimeout(r.ctx, 2*PlatformCallTimeout)
 	defer cancel()
+	defer p.awaiting()()
 	return f(ctx)
 }
 
@@ -422,7 +424,7 @@ func refundRun(r *Run, s *RefundStep) error {
 	if req.OutRequestNo == "" {
 		req.OutRequestNo = p.NewTradeNo("R")
 	}
-	res, err := call(r, func(ctx context.Context) (*payment.RefundResult, error) { return p.Client.Refund(ctx, req) })
+	res, err := call(r, p, func(ctx context.Context) (*payment.RefundResult, error) { return p.Client.Refund(ctx, req) })
 	what := fmt.Sprintf("refund %s of %s (out_request_no %s)", amount.Yuan(), no, req.OutRequestNo)
 	if err := answerCheck(what, err, s.SubCode, s.InDoubt); err != nil {
 		return err
@@ -464,7 +466,7 @@ func queryRun(r *Run, s *QueryStep) error {
 		}
 	}
 	return r.Poll(r.Timeout(s.Timeout), 100*time.Millisecond, "the platform to answer the query of "+no+" as expected", func() (bool, string) {
-		t, err := call(r, func(ctx context.Context) (*payment.Trade, error) {
+		t, err := call(r, p, func(ctx context.Context) (*payment.Trade, error) {
 			return p.Client.Query(ctx, payment.TradeRef{OutTradeNo: no})
 		})
 		if cerr := answerCheck("query "+no, err, s.SubCode, s.InDoubt); cerr != nil {
@@ -490,7 +492,7 @@ func cancelRun(r *Run, s *CancelStep) error {
 	if err != nil {
 		return err
 	}
-	res, err := call(r, func(ctx context.Context) (*payment.CancelResult, error) {
+	res, err := call(r, p, func(ctx context.Context) (*payment.CancelResult, error) {
 		return p.Client.Cancel(ctx, payment.TradeRef{OutTradeNo: no})
 	})
 	var api *payment.APIError

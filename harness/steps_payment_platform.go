@@ -18,16 +18,20 @@ import (
 	"github.com/posemu/posemu/emulator/hostsim"
 )
 
-// PlatformCallTimeout bounds each call of the harness's payment client
-// (real time). It is short because a no_reply fault costs exactly this
-// much wall time, and long enough for two RSA signatures on a busy CI box.
-const PlatformCallTimeout = 1500 * time.Millisecond
+// PlatformCallTimeout bounds each call of the harness's payment client,
+// and of the terminal application's (real time). An answered call takes
+// milliseconds, two RSA signatures and loopback, and seconds on a loaded
+// machine: the bound is generous, and costs nothing when the answer comes.
+// A no_reply fault does not cost it either: on the emulator the harness
+// ends a call the simulator holds as soon as the scenario waits for its
+// outcome (Platform.awaiting).
+const PlatformCallTimeout = 10 * time.Second
 
 // settleLimit bounds how long the harness waits for a payment in the
 // background to come to rest (waiting on the scenario's clock, or done)
 // before it moves the clock or checks: one stretch between two waits is at
-// most a few calls.
-const settleLimit = 6 * PlatformCallTimeout
+// most a few answered calls.
+const settleLimit = 3 * PlatformCallTimeout
 
 // Platform is the payment platform of one scenario and the harness's
 // client of it. On the emulator it is a hostsim.Simulator of the
@@ -55,6 +59,7 @@ type Platform struct {
 	changed chan struct{} // closed and replaced on every change of the ops
 	ops     []*payOp
 	latency []time.Time // when the simulator's latency waits end
+	waiters int         // steps waiting for what the platform's calls come to
 	seq     int
 	closed  bool
 }
@@ -132,7 +137,7 @@ func startSimPlatform(sc *Scenario, virt *clock.Virtual, bus *events.Bus) (*Plat
 		return nil, err
 	}
 	p := &Platform{clk: virt, virt: virt, changed: make(chan struct{})}
-	sim, err := hostsim.New(hostsim.Options{Clock: simClock{p}, Buyers: buyers, Bus: bus,
+	sim, err := hostsim.New(hostsim.Options{Clock: simClock{p}, Buyers: buyers, Bus: bus, OnHold: p.onHold,
 		PlatformKey: keys.PlatformPrivate, Apps: hostsim.DefaultApps(keys.AppPublic),
 		SameDayBills: usesTerminal(sc)}) // the application settles (and reconciles) within the scenario's day
 	if err != nil {
@@ -302,6 +307,42 @@ func (p *Platform) quietLocked() bool {
 	return true
 }
 
+// awaiting marks a wait for what the platform's calls come to (a step
+// that checks, moves the clock or calls the platform itself), until done
+// is called. Meanwhile a request the simulator holds without a reply (a
+// no_reply fault) is ended at once, now and as soon as one is held: the
+// scenario's clock stands still while the harness waits, so in the
+// scenario's time the client's deadline has passed, and the client sees
+// what it would see then (the call over, no answer) without the real time
+// that deadline takes. A check that holds at once does not wait, and sees
+// the call still in flight. On a physical terminal there is nothing to
+// end.
+func (p *Platform) awaiting() (done func()) {
+	if p == nil || p.Sim == nil {
+		return func() {}
+	}
+	p.mu.Lock()
+	p.waiters++
+	p.mu.Unlock()
+	p.Sim.ReleaseHeld()
+	return func() {
+		p.mu.Lock()
+		p.waiters--
+		p.mu.Unlock()
+	}
+}
+
+// onHold is told by the simulator that a no_reply fault holds a request.
+func (p *Platform) onHold(string) {
+	p.mu.Lock()
+	release := p.waiters > 0
+	p.wake()
+	p.mu.Unlock()
+	if release {
+		p.Sim.ReleaseHeld()
+	}
+}
+
 // settle waits until the payments in the background have come to rest, so
 // that moving the virtual clock or checking a trade sees what they did.
 // On a physical terminal the clock is the wall clock: nothing to wait for.
@@ -309,6 +350,7 @@ func (p *Platform) settle(ctx context.Context) error {
 	if p.virt == nil {
 		return nil
 	}
+	defer p.awaiting()()
 	limit := time.NewTimer(settleLimit)
 	defer limit.Stop()
 	for {

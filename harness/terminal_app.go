@@ -31,9 +31,10 @@ const AppTerminal = "terminal"
 
 // terminalSettleLimit bounds how long the harness waits for the terminal
 // application to come to rest (every goroutine of it waiting for a key, a
-// scan or the clock): a platform call that gets no reply costs the call
-// timeout, a slip a moment of printing.
-const terminalSettleLimit = 15 * time.Second
+// scan or the clock): a platform call takes a moment (one that gets no
+// reply is ended, see Platform.awaiting), a slip a moment of printing, a
+// loaded machine several times that.
+const terminalSettleLimit = 20 * time.Second
 
 // terminalStopLimit bounds how long a stopped application may take to end.
 const terminalStopLimit = 5 * time.Second
@@ -55,8 +56,7 @@ func usesTerminal(sc *Scenario) bool {
 // terminalConfig is the embedded TEST configuration with the scenario's
 // overrides (dotted paths, as profile_set), its journal in stateDir. The
 // platform calls time out after PlatformCallTimeout unless the scenario
-// says otherwise, so that a platform that never answers costs a scenario
-// 1.5 s of real time, not 15.
+// says otherwise, as the harness's own do.
 func terminalConfig(overrides map[string]string, stateDir string) (*config.Config, error) {
 	data := config.DefaultYAML()
 	if len(overrides) > 0 {
@@ -354,8 +354,10 @@ func (t *termApp) atRest() (bool, string) {
 	return true, ""
 }
 
-// settle waits until the application is at rest.
+// settle waits until the application is at rest; a platform call of its
+// that gets no reply is ended (Platform.awaiting).
 func (t *termApp) settle(ctx context.Context) error {
+	defer t.plat.awaiting()()
 	deadline := time.Now().Add(terminalSettleLimit)
 	pause := 100 * time.Microsecond
 	for {

@@ -187,7 +187,7 @@ var _ = Describe("the terminal application's configuration in a scenario", func(
 		Expect(cfg.SignOn.Lockout).To(Equal(30 * time.Second))
 		Expect(cfg.Payment.Subject).To(Equal("SHOP"))
 		Expect(cfg.StateDir).To(Equal("/state"))
-		Expect(cfg.Payment.RequestTimeout).To(Equal(PlatformCallTimeout), "a platform that never answers costs 1.5 s, not 15")
+		Expect(cfg.Payment.RequestTimeout).To(Equal(PlatformCallTimeout), "the application's calls are bounded as the harness's own")
 		cfg, err = terminalConfig(map[string]string{"payment.request_timeout": "3s"}, "/state")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(cfg.Payment.RequestTimeout).To(Equal(3 * time.Second))

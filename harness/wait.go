@@ -16,7 +16,8 @@ const recheck = 25 * time.Millisecond
 // publishes an event (emulator) or an app reader gets something, so it
 // returns as soon as the condition holds, not on a poll tick. The timeout
 // is real time: device I/O runs on the wall clock even when the
-// scenario's clock is virtual.
+// scenario's clock is virtual. A condition that does not hold at once
+// waits for what the platform's calls come to (Platform.awaiting).
 func (r *Run) Await(timeout time.Duration, what string, cond func() (ok bool, seen string)) error {
 	w := r.waker()
 	defer w.close()
@@ -24,11 +25,14 @@ func (r *Run) Await(timeout time.Duration, what string, cond func() (ok bool, se
 	defer deadline.Stop()
 	tick := time.NewTicker(recheck)
 	defer tick.Stop()
-	for {
+	for first := true; ; first = false {
 		appCh := w.appChanged()
 		ok, seen := cond()
 		if ok {
 			return nil
+		}
+		if first {
+			defer r.startedPlatform().awaiting()()
 		}
 		select {
 		case _, open := <-w.bus():
@@ -135,10 +139,13 @@ func (r *Run) Poll(timeout, interval time.Duration, what string, cond func() (ok
 	deadline := time.Now().Add(timeout)
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
-	for {
+	for first := true; ; first = false {
 		ok, seen := cond()
 		if ok {
 			return nil
+		}
+		if first {
+			defer r.startedPlatform().awaiting()()
 		}
 		if !time.Now().Before(deadline) {
 			return r.Failf(seen, "timed out after %s waiting for %s", timeout, what)
