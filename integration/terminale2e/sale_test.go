@@ -196,19 +196,22 @@ var _ = Describe("Paper out in the middle of a slip", func() {
 		r.see("按任意键打印持卡人存根")
 		r.press("ENTER")
 		r.see("恢复 RECOVERY")
-		Eventually(r.receiptCount, 10*time.Second).Should(Equal(2))
+		Eventually(func() string { return strings.Join(r.receipts(), "\n") }).Should(ContainSubstring("持卡人存根 CARDHOLDER COPY"))
 		slips := r.receipts()
-		// The part the paper ran out on shares its paper with the whole
-		// copy printed after it (nothing cut in between).
-		Expect(strings.Count(slips[0], "商户存根 MERCHANT COPY")).To(Equal(2))
-		Expect(strings.Count(slips[0], "重打印 DUPLICATED")).To(Equal(1))
-		Expect(strings.Index(slips[0], "商户存根 MERCHANT COPY")).To(BeNumerically("<", strings.Index(slips[0], "重打印 DUPLICATED")),
+		all := strings.Join(slips, "\n")
+		// How much of the first copy the printer held when the paper ran
+		// out depends on how fast it was printing: a part, or all of it
+		// down to its cut. Either way it is on paper before the copy
+		// printed again, which says it is a duplicate.
+		Expect(strings.Count(all, "商户存根 MERCHANT COPY")).To(Equal(2))
+		Expect(strings.Count(all, "重打印 DUPLICATED")).To(Equal(1))
+		Expect(strings.Index(all, "商户存根 MERCHANT COPY")).To(BeNumerically("<", strings.Index(all, "重打印 DUPLICATED")),
 			"the part printed first, unmarked")
-		whole := markedSlip(slips[0])
+		whole, _, _ := strings.Cut(markedSlip(all), "持卡人存根 CARDHOLDER COPY")
 		Expect(whole).To(ContainSubstring("RMB 8.80"))
 		Expect(strings.Count(whole, "REF:")).To(Equal(1))
-		Expect(slips[1]).To(ContainSubstring("持卡人存根 CARDHOLDER COPY"))
-		Expect(slips[1]).NotTo(ContainSubstring("DUPLICATED"))
+		Expect(slips[len(slips)-1]).To(ContainSubstring("持卡人存根 CARDHOLDER COPY"))
+		Expect(slips[len(slips)-1]).NotTo(ContainSubstring("DUPLICATED"))
 		es = r.entries()
 		Expect(es[0].Slips).To(Equal(2))
 		Expect(es[0].SlipStarted).To(BeFalse())
