@@ -15,6 +15,7 @@ import (
 	"github.com/posemu/posemu/drivers/keypad"
 	"github.com/posemu/posemu/drivers/lcd"
 	"github.com/posemu/posemu/drivers/port"
+	"github.com/posemu/posemu/drivers/printer"
 	"github.com/posemu/posemu/drivers/scanner"
 	"github.com/posemu/posemu/profile"
 )
@@ -38,10 +39,11 @@ var deviceNames = []string{DevLCD, DevCustDisplay, DevKeypad, DevScanner, DevPri
 // the emulator the ports are the ptys; on a physical terminal, the station
 // file's addresses.
 type App struct {
-	prof  *profile.Profile
-	addrs map[string]string
-	quiet *slog.Logger
-	held  string // who holds the devices instead (the terminal application), or ""
+	prof    *profile.Profile
+	addrs   map[string]string
+	quiet   *slog.Logger
+	held    string       // who holds the devices instead (the terminal application), or ""
+	drivers driverConfig // where the LCD's and the printer's configurations start
 
 	mu       sync.Mutex
 	closed   bool
@@ -58,6 +60,26 @@ type App struct {
 	keys     []keypad.Event
 	scans    []ScanResult
 	notify   chan struct{}
+}
+
+// driverConfig is where the LCD's and the printer's driver configurations
+// start; the profile fills in the rest (line speed, receive window). The
+// zero value is the drivers' defaults, which suit the hardware: a
+// physical terminal keeps them.
+type driverConfig struct {
+	lcd     lcd.Config
+	printer printer.Config
+}
+
+// emulatorDrivers configure the drivers on the emulator. Every frame to
+// the emulated LCD and every status request to the emulated printer is
+// answered, in microseconds on an idle machine and much later on a loaded
+// one: the drivers wait for the answer generously, which costs nothing
+// when it comes. The printer asks for its status every 20 ms while a chunk
+// prints, so a fault in the middle of a slip is seen at once.
+var emulatorDrivers = driverConfig{
+	lcd:     lcd.Config{Timeout: 5 * time.Second},
+	printer: printer.Config{Timeout: 5 * time.Second, Poll: 20 * time.Millisecond},
 }
 
 // ScanResult is one Read of the scanner driver: a code or why none.
@@ -227,7 +249,9 @@ func (a *App) LCD(fn func(d *lcd.Display) error) error {
 	return a.writeSide(DevLCD, func(p port.Port) {
 		a.lcdPort, a.lcd = p, nil
 		if p != nil {
-			a.lcd = lcd.New(p, lcd.Config{Baud: a.prof.LCD.Baud})
+			cfg := a.drivers.lcd
+			cfg.Baud = a.prof.LCD.Baud
+			a.lcd = lcd.New(p, cfg)
 		}
 	}, func() port.Port { return a.lcdPort }, func() error { return fn(a.lcd) })
 }
@@ -319,22 +343,4 @@ func ignoreClosed(err error) error {
 		return nil
 	}
 	return err
-}
-
-// readReply reads exactly n bytes within d (real time).
-func readReply(p port.Port, n int, d time.Duration) ([]byte, error) {
-	buf := make([]byte, n)
-	got := 0
-	if err := p.SetReadDeadline(time.Now().Add(d)); err != nil {
-		return nil, err
-	}
-	defer p.SetReadDeadline(time.Time{})
-	for got < n {
-		m, err := p.Read(buf[got:])
-		got += m
-		if err != nil && got < n {
-			return buf[:got], err
-		}
-	}
-	return buf, nil
 }

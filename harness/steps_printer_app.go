@@ -46,7 +46,7 @@ func (h *hookPort) setBefore(fn func(p []byte)) {
 // printerConfig keeps the driver's unconfirmed bytes within the printer's
 // receive buffer, so a fault mid-slip loses nothing.
 func (a *App) printerConfig() printer.Config {
-	cfg := printer.Config{}
+	cfg := a.drivers.printer
 	if rb := a.prof.Printer.ReceiveBuffer; rb > 0 && rb < 1024 {
 		cfg.Window = rb
 	}

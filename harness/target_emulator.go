@@ -69,7 +69,12 @@ func (t *EmulatorTarget) Start(ctx context.Context, sc *Scenario) (Session, erro
 	for _, d := range e.Devices() {
 		addrs[d.Name] = d.Link
 	}
+	// The LCD model's inter-byte gap runs on a clock that stands still: a
+	// frame the pty hands over in pieces on a loaded machine is never
+	// abandoned half way.
+	e.LCD().SetClock(clock.NewVirtual(start))
 	s := &emuSession{emu: e, clk: clk, dir: dir, app: NewApp(prof, addrs), sc: sc}
+	s.app.drivers = emulatorDrivers
 	if usesTerminal(sc) {
 		s.app.held = heldByTerminal
 	}

@@ -39,6 +39,7 @@ func (t *UnitTarget) Start(ctx context.Context, sc *Scenario) (Session, error) {
 		addrs[d.Name] = d.Link
 	}
 	app := NewApp(prof, addrs)
+	app.drivers = emulatorDrivers
 	if err := app.Listen(sc.Listens()); err != nil {
 		app.Close()
 		return nil, err

@@ -210,7 +210,8 @@ func (t *termApp) start() error {
 		j.Close()
 		return fmt.Errorf("payment platform: %w", err)
 	}
-	h, err := hw.Open(t.addrs, t.prof, hw.Options{Clock: t.clk, Logger: t.log, Wrap: t.wrap})
+	h, err := hw.Open(t.addrs, t.prof, hw.Options{Clock: t.clk, Logger: t.log, Wrap: t.wrap,
+		LCD: emulatorDrivers.lcd, Printer: emulatorDrivers.printer})
 	if err != nil {
 		j.Close()
 		return err
