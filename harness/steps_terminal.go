@@ -157,17 +157,34 @@ func needTerminalApp(r *Run) (*termApp, error) {
 }
 
 // awaitScreen waits for a line of the operator display containing text.
-func awaitScreen(r *Run, timeout Duration, text, what string) error {
+// A line containing one of instead fails it at once: the application
+// shows that screen until a key or the clock moves it on, and neither
+// happens while the step waits.
+func awaitScreen(r *Run, timeout Duration, text, what string, instead ...string) error {
 	m := r.Emulator().LCD()
-	return r.Await(r.Timeout(timeout), what, func() (bool, string) {
+	var bad error
+	err := r.Await(r.Timeout(timeout), what, func() (bool, string) {
 		lines := m.Lines()
 		for _, l := range lines {
 			if strings.Contains(l, text) {
 				return true, ""
 			}
 		}
-		return false, quoteLines("screen text", lines)
+		seen := quoteLines("screen text", lines)
+		for _, l := range lines {
+			for _, x := range instead {
+				if strings.Contains(l, x) {
+					bad = r.Failf(seen, "expected %s, the screen shows %q instead", what, x)
+					return true, seen
+				}
+			}
+		}
+		return false, seen
 	})
+	if err != nil {
+		return err
+	}
+	return bad
 }
 
 func signOn(r *Run, s *SignOnStep) error {
@@ -196,7 +213,8 @@ func signOn(r *Run, s *SignOnStep) error {
 	r.Logf("keyed operator %s and a password of %d digits", s.Operator, len(s.Password))
 	switch s.Expect {
 	case "", "menu":
-		return awaitScreen(r, s.Timeout, screenMenu, "the main menu ("+screenMenu+") after signing on as "+s.Operator)
+		return awaitScreen(r, s.Timeout, screenMenu, "the main menu ("+screenMenu+") after signing on as "+s.Operator,
+			screenWrongPassword, screenLocked)
 	case "refused":
 		return awaitScreen(r, s.Timeout, screenWrongPassword, "the sign-on to be refused ("+screenWrongPassword+")")
 	case "locked":
