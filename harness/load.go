@@ -22,7 +22,7 @@ type fileDoc struct {
 	Suite       string              `yaml:"suite" required:"true" doc:"name of the suite; becomes the Ginkgo Describe"`
 	Description string              `yaml:"description" doc:"what the suite covers"`
 	Labels      []string            `yaml:"labels" doc:"Ginkgo labels of every scenario in the file"`
-	Timeout     Duration            `yaml:"timeout" doc:"how long check steps wait by default (2s if unset)"`
+	Timeout     Duration            `yaml:"timeout" doc:"how long check steps wait by default (10s if unset)"`
 	App         string              `yaml:"app" doc:"terminal: every scenario runs the terminal application, which drives the devices itself"`
 	Variables   map[string]string   `yaml:"variables" doc:"values substituted for ${name} anywhere in a step's or given's values"`
 	Groups      map[string]groupDoc `yaml:"groups" doc:"named step sequences with parameters, run with use:"`

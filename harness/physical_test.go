@@ -170,7 +170,7 @@ var _ = Describe("the physical target", func() {
 var _ = Describe("the operator console", func() {
 	It("waits for Enter after an instruction, and takes n as a refusal", func() {
 		var out bytes.Buffer
-		c := harness.NewConsole(strings.NewReader("\nn\n"), &out, time.Second)
+		c := harness.NewConsole(strings.NewReader("\nn\n"), &out, 10*time.Second)
 		Expect(c.Do(context.Background(), "Load paper")).To(Succeed())
 		Expect(c.Do(context.Background(), "Jam the cutter")).To(MatchError("the operator could not: Jam the cutter"))
 		Expect(out.String()).To(ContainSubstring(">>> Load paper\n    Press Enter when done"))
@@ -178,7 +178,7 @@ var _ = Describe("the operator console", func() {
 
 	It("asks again until it gets y or n", func() {
 		var out bytes.Buffer
-		c := harness.NewConsole(strings.NewReader("maybe\nYES\nno\n"), &out, time.Second)
+		c := harness.NewConsole(strings.NewReader("maybe\nYES\nno\n"), &out, 10*time.Second)
 		Expect(c.Ask(context.Background(), "Is it green?")).To(BeTrue())
 		Expect(c.Ask(context.Background(), "Is it red?")).To(BeFalse())
 		Expect(out.String()).To(ContainSubstring("please answer y or n"))

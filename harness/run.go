@@ -23,8 +23,9 @@ const (
 )
 
 // DefaultTimeout is how long a check step waits when neither the step nor
-// the suite says.
-const DefaultTimeout = 2 * time.Second
+// the suite says. A check that holds returns at once, so only one that
+// fails waits this long: it is generous, for a loaded machine.
+const DefaultTimeout = 10 * time.Second
 
 // Target carries scenarios out on a terminal.
 type Target interface {

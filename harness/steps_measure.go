@@ -40,9 +40,11 @@ type MeasureUSBStep struct {
 	Limits `yaml:",inline"`
 }
 
-// measureTimeout bounds one sample: a device that does not answer fails
-// the step instead of holding the line.
-const measureTimeout = 2 * time.Second
+// sampleTimeout bounds one sample's wait for its answer: a device that
+// never answers fails the step instead of holding the line. It is not a
+// measurement (the limits judge how long each answer took, and fail a
+// slow unit), so it is generous, for a loaded machine.
+const sampleTimeout = 10 * time.Second
 
 func init() {
 	Register(Def[MeasureKeyLatencyStep]{
@@ -98,7 +100,7 @@ func measureKeyLatency(r *Run, s *MeasureKeyLatencyStep) error {
 			return r.MeasureDurationsFailed("key_latency", ds, s.Limits, err)
 		}
 		var got time.Duration
-		err := r.Await(measureTimeout, "key "+key+" from the keypad driver", func() (bool, string) {
+		err := r.Await(sampleTimeout, "key "+key+" from the keypad driver", func() (bool, string) {
 			evs := app.Keys()
 			for i, ev := range evs {
 				if ev.Kind == drvkeypad.KeyPress && strings.EqualFold(ev.Key, key) {
@@ -137,7 +139,7 @@ func measureScan(r *Run, s *MeasureScanStep) error {
 			return r.MeasureDurationsFailed("scan_decode", ds, s.Limits, err)
 		}
 		var got time.Duration
-		err := r.Await(measureTimeout, "the code "+code+" from the scanner driver", func() (bool, string) {
+		err := r.Await(sampleTimeout, "the code "+code+" from the scanner driver", func() (bool, string) {
 			reads := app.Scans()
 			var seen []string
 			for i, sr := range reads {
@@ -182,7 +184,7 @@ func measurePrinterStatus(r *Run, s *MeasurePrinterStatusStep) error {
 	// serial line opens once (TIOCEXCL).
 	err := r.App().PrinterDriver(DevPrinter, func(ap *appPrinter) error {
 		for range s.samples(5) {
-			ctx, cancel := context.WithTimeout(r.Context(), measureTimeout)
+			ctx, cancel := context.WithTimeout(r.Context(), sampleTimeout)
 			t0 := time.Now()
 			_, err := ap.drv.Status(ctx)
 			cancel()
@@ -248,12 +250,20 @@ func (r *Run) openUSBPrinter() (port.USBPort, time.Time, error) {
 	}
 	var p port.Port
 	t0 := time.Now()
-	for give := t0.Add(measureTimeout); ; t0 = time.Now() {
+	give := t0.Add(sampleTimeout)
+	for pause := time.Millisecond; ; pause = min(2*pause, 50*time.Millisecond) {
 		p, err = port.Open(addr)
 		if !errors.Is(err, port.ErrBusy) || t0.After(give) {
 			break
 		}
-		time.Sleep(5 * time.Millisecond)
+		// Nothing says when the last connection is gone: ask again, less
+		// often the longer it takes.
+		select {
+		case <-time.After(pause):
+		case <-r.ctx.Done():
+			return nil, time.Time{}, r.ctx.Err()
+		}
+		t0 = time.Now()
 	}
 	if err != nil {
 		return nil, time.Time{}, err

@@ -201,6 +201,12 @@ func printerDevice(d string) string {
 	return d
 }
 
+// noAnswerWindow is how long a status request waits for the replies of a
+// printer expected not to answer. One expected to answer is given the
+// driver's own timeout, generous on the emulator: a printer that is on
+// answers at once.
+const noAnswerWindow = time.Second
+
 func expectPrinterStatus(r *Run, s *ExpectPrinterStatusStep) error {
 	answers := s.Answers == nil || *s.Answers
 	what := "the printer to report " + s.describe()
@@ -210,8 +216,12 @@ func expectPrinterStatus(r *Run, s *ExpectPrinterStatusStep) error {
 	return r.Poll(r.Timeout(s.Timeout), 50*time.Millisecond, what, func() (bool, string) {
 		var st printer.Status
 		err := r.App().PrinterDriver(printerDevice(s.Device), func(ap *appPrinter) error {
-			ctx, cancel := context.WithTimeout(r.ctx, time.Second)
-			defer cancel()
+			ctx := r.ctx
+			if !answers {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, noAnswerWindow)
+				defer cancel()
+			}
 			var err error
 			st, err = ap.drv.Status(ctx)
 			return err

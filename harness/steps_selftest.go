@@ -230,7 +230,7 @@ func expectUSBPrinter(r *Run, s *ExpectUSBPrinterStep) error {
 	defer p.Close()
 	dev, pi := p.USB()
 	in := dev.Info()
-	ctx, cancel := context.WithTimeout(r.Context(), measureTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), sampleTimeout)
 	defer cancel()
 	id, err := usb.DeviceID(ctx, dev, pi)
 	if err != nil {
