@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/posemu/posemu/clock"
 	"github.com/posemu/posemu/harness"
 )
 
@@ -28,6 +29,9 @@ type ConsoleOptions struct {
 	Interactive bool
 	// PromptTimeout bounds every prompt (60 s if 0).
 	PromptTimeout time.Duration
+	// Clock paces the live countdown; nil is the wall clock. (A prompt's
+	// deadline is real time whatever this is: tests step the countdown.)
+	Clock clock.Clock
 }
 
 // Console is the operator's console: the serial number to start, each
@@ -55,6 +59,9 @@ func NewConsole(in io.Reader, out io.Writer, opt ConsoleOptions) *Console {
 	}
 	if opt.PromptTimeout <= 0 {
 		opt.PromptTimeout = 60 * time.Second
+	}
+	if opt.Clock == nil {
+		opt.Clock = clock.Real()
 	}
 	c := &Console{out: out, opt: opt, lines: make(chan string, 16)}
 	if in != nil && opt.Interactive {
@@ -345,20 +352,22 @@ func (c *Console) countdownLocked(hint string) {
 	if hint != "" {
 		fmt.Fprint(c.out, "> ")
 	}
-	end := time.Now().Add(total)
+	clk := c.opt.Clock
+	end := clk.Now().Add(total)
 	stop := make(chan struct{})
 	go func() {
-		tick := time.NewTicker(time.Second)
+		tick := clk.NewTimer(time.Second)
 		defer tick.Stop()
 		for {
 			select {
 			case <-stop:
 				return
-			case <-tick.C:
-				left := time.Until(end)
+			case <-tick.C():
+				left := end.Sub(clk.Now())
 				if left < 0 {
 					return
 				}
+				tick.Reset(time.Second)
 				// Whoever stops the countdown holds mu: once it is
 				// ours, stop says whether the line is still the
 				// countdown's (the line above the cursor).

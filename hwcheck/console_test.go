@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/posemu/posemu/clock"
 	"github.com/posemu/posemu/harness"
 	"github.com/posemu/posemu/hwcheck"
 )
@@ -78,7 +79,8 @@ var _ = Describe("the operator console", func() {
 	It("counts down in place on a live terminal, above what the operator types", func() {
 		out := &syncBuffer{}
 		pr, pw := io.Pipe()
-		c := hwcheck.NewConsole(pr, out, hwcheck.ConsoleOptions{Interactive: true, Live: true, PromptTimeout: 5 * time.Second})
+		clk := clock.NewVirtual(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
+		c := hwcheck.NewConsole(pr, out, hwcheck.ConsoleOptions{Interactive: true, Live: true, PromptTimeout: 60 * time.Second, Clock: clk})
 		done := make(chan bool)
 		go func() {
 			defer GinkgoRecover()
@@ -86,7 +88,10 @@ var _ = Describe("the operator console", func() {
 			Expect(err).NotTo(HaveOccurred())
 			done <- ok
 		}()
-		Eventually(out.String, 3*time.Second).Should(ContainSubstring("\x1b7\x1b[1A\r\x1b[2K    [4 s left] Answer y (yes) or n (no)\x1b8"))
+		Eventually(out.String, 10*time.Second).Should(ContainSubstring("    [60 s left] Answer y (yes) or n (no)\n> "))
+		Expect(clk.WaitForWaiters(1, nil)).To(BeTrue())
+		clk.Advance(time.Second)
+		Eventually(out.String, 10*time.Second).Should(ContainSubstring("\x1b7\x1b[1A\r\x1b[2K    [59 s left] Answer y (yes) or n (no)\x1b8"))
 		pw.Write([]byte("y\n"))
 		Eventually(done).Should(Receive(BeTrue()))
 	})
