@@ -25,10 +25,8 @@ type Buyer struct {
 
 // Validate checks the values.
 func (b *Buyer) Validate() error {
-	for _, kv := range [][2]string{{"balance", b.Balance}, {"password_above", b.PasswordAbove}, {"limit", b.Limit}} {
-		if kv[1] != "" && !amountRe.MatchString(kv[1]) {
-			return fmt.Errorf("%s %q: write yuan with up to two decimals", kv[0], kv[1])
-		}
+	if err := checkYuan("balance", b.Balance, "password_above", b.PasswordAbove, "limit", b.Limit); err != nil {
+		return err
 	}
 	if !strings.Contains(b.Code, "${") && !hostsim.AuthCodePattern.MatchString(b.Code) {
 		return fmt.Errorf("code %q: a payment code is 16 to 24 digits starting 25 to 30 (%s)", b.Code, hostsim.AuthCodePattern)
@@ -56,10 +54,7 @@ func (s *BuyerStep) Validate() error {
 	if s.Confirm == nil && !s.Scan && s.Balance == "" {
 		return errors.New("say what the buyer does: confirm: true (pays), confirm: false (declines), scan: true or balance")
 	}
-	if s.Balance != "" && !amountRe.MatchString(s.Balance) {
-		return fmt.Errorf("balance %q: write yuan with up to two decimals", s.Balance)
-	}
-	return nil
+	return checkYuan("balance", s.Balance)
 }
 
 // HostFault is a misbehaviour of the payment platform (emulator/hostsim's
@@ -113,10 +108,8 @@ type ExpectTradeStep struct {
 
 // Validate checks the values.
 func (s *ExpectTradeStep) Validate() error {
-	for _, kv := range [][2]string{{"amount", s.Amount}, {"refunded", s.Refunded}} {
-		if kv[1] != "" && !amountRe.MatchString(kv[1]) {
-			return fmt.Errorf("%s %q: write yuan with up to two decimals", kv[0], kv[1])
-		}
+	if err := checkYuan("amount", s.Amount, "refunded", s.Refunded); err != nil {
+		return err
 	}
 	if err := oneOf("closed_by", s.ClosedBy, hostsim.ClosedTimeout, hostsim.ClosedClose, hostsim.ClosedCancel,
 		hostsim.ClosedDecline, hostsim.ClosedRefund); err != nil {
@@ -138,10 +131,7 @@ func (s *ExpectBuyerStep) Validate() error {
 	if s.Balance == "" && s.Awaiting == nil {
 		return errors.New("say what to expect: balance or awaiting")
 	}
-	if s.Balance != "" && !amountRe.MatchString(s.Balance) {
-		return fmt.Errorf("balance %q: write yuan with up to two decimals", s.Balance)
-	}
-	return nil
+	return checkYuan("balance", s.Balance)
 }
 
 func init() {
@@ -257,6 +247,17 @@ func (b *Buyer) hostsim() (hostsim.Buyer, error) {
 	return out, nil
 }
 
+// checkYuan checks that each value is yuan with up to two decimals; kv is
+// keys and their values in turn, and a value left empty is not checked.
+func checkYuan(kv ...string) error {
+	for i := 0; i+1 < len(kv); i += 2 {
+		if v := kv[i+1]; v != "" && !amountRe.MatchString(v) {
+			return fmt.Errorf("%s %q: write yuan with up to two decimals", kv[i], v)
+		}
+	}
+	return nil
+}
+
 func simOf(r *Run) (*hostsim.Simulator, *Platform, error) {
 	p, err := r.Platform()
 	if err != nil {
@@ -266,6 +267,16 @@ func simOf(r *Run) (*hostsim.Simulator, *Platform, error) {
 		return nil, nil, errors.New("the payment platform is not the simulator")
 	}
 	return p.Sim, p, nil
+}
+
+// settledSim is the simulator once the payments in the background have
+// come to rest, for a check of what they did.
+func settledSim(r *Run) (*hostsim.Simulator, error) {
+	sim, p, err := simOf(r)
+	if err != nil {
+		return nil, err
+	}
+	return sim, p.settle(r.ctx)
 }
 
 func hostFault(r *Run, f *HostFault) error {
@@ -378,11 +389,8 @@ func tradeString(t hostsim.Trade) string {
 }
 
 func expectTrade(r *Run, s *ExpectTradeStep) error {
-	sim, p, err := simOf(r)
+	sim, err := settledSim(r)
 	if err != nil {
-		return err
-	}
-	if err := p.settle(r.ctx); err != nil {
 		return err
 	}
 	return r.Await(r.Timeout(s.Timeout), "the platform to have "+s.describe(), func() (bool, string) {
@@ -462,11 +470,8 @@ func (s *ExpectTradeStep) describe() string {
 }
 
 func expectBuyer(r *Run, s *ExpectBuyerStep) error {
-	sim, p, err := simOf(r)
+	sim, err := settledSim(r)
 	if err != nil {
-		return err
-	}
-	if err := p.settle(r.ctx); err != nil {
 		return err
 	}
 	want := int64(-1)

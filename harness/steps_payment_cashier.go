@@ -76,10 +76,7 @@ func (s *ExpectPaymentStep) Validate() error {
 	if (s.Stage != "" || s.Remaining != nil) && s.Result != "pending" {
 		return errors.New("stage and remaining describe a payment still pending: use result: pending")
 	}
-	if s.Amount != "" && !amountRe.MatchString(s.Amount) {
-		return fmt.Errorf("amount %q: write yuan with up to two decimals", s.Amount)
-	}
-	return nil
+	return checkYuan("amount", s.Amount)
 }
 
 // TradeRefStep names one of the harness's trades.
@@ -101,10 +98,8 @@ type RefundStep struct {
 
 // Validate checks the amounts.
 func (s *RefundStep) Validate() error {
-	for _, kv := range [][2]string{{"amount", s.Amount}, {"refunded", s.Refunded}} {
-		if kv[1] != "" && !amountRe.MatchString(kv[1]) {
-			return fmt.Errorf("%s %q: write yuan with up to two decimals", kv[0], kv[1])
-		}
+	if err := checkYuan("amount", s.Amount, "refunded", s.Refunded); err != nil {
+		return err
 	}
 	if s.InDoubt && (s.SubCode != "" || s.FundChange != nil || s.Refunded != "") {
 		return errors.New("in_doubt: an answer that never arrives has no sub_code, fund_change or refunded")
@@ -125,8 +120,8 @@ type QueryStep struct {
 
 // Validate checks the status.
 func (s *QueryStep) Validate() error {
-	if s.Amount != "" && !amountRe.MatchString(s.Amount) {
-		return fmt.Errorf("amount %q: write yuan with up to two decimals", s.Amount)
+	if err := checkYuan("amount", s.Amount); err != nil {
+		return err
 	}
 	return oneOf("status", s.Status, "WAIT_BUYER_PAY", "TRADE_SUCCESS", "TRADE_CLOSED", "TRADE_FINISHED")
 }
@@ -250,6 +245,27 @@ func resolveRun(r *Run, s *TradeRefStep) error {
 	return p.settle(r.ctx)
 }
 
+// settledPlatform is the scenario's platform once the payments in the
+// background have come to rest.
+func settledPlatform(r *Run) (*Platform, error) {
+	p, err := r.Platform()
+	if err != nil {
+		return nil, err
+	}
+	return p, p.settle(r.ctx)
+}
+
+// settledTrade is settledPlatform and the trade a step names (no, or the
+// latest payment's).
+func settledTrade(r *Run, no string) (*Platform, string, error) {
+	p, err := settledPlatform(r)
+	if err != nil {
+		return nil, "", err
+	}
+	no, err = tradeNo(p, no)
+	return p, no, err
+}
+
 // tradeNo is no, or the latest payment's.
 func tradeNo(p *Platform, no string) (string, error) {
 	if no != "" {
@@ -294,11 +310,8 @@ func progressString(pr payment.Progress) string {
 }
 
 func expectPayment(r *Run, s *ExpectPaymentStep) error {
-	p, err := r.Platform()
+	p, err := settledPlatform(r)
 	if err != nil {
-		return err
-	}
-	if err := p.settle(r.ctx); err != nil {
 		return err
 	}
 	want := "the payment to be " + s.Result
@@ -404,14 +417,7 @@ func answerString(err error) string {
 }
 
 func refundRun(r *Run, s *RefundStep) error {
-	p, err := r.Platform()
-	if err != nil {
-		return err
-	}
-	if err := p.settle(r.ctx); err != nil {
-		return err
-	}
-	no, err := tradeNo(p, s.OutTradeNo)
+	p, no, err := settledTrade(r, s.OutTradeNo)
 	if err != nil {
 		return err
 	}
@@ -448,14 +454,7 @@ func refundRun(r *Run, s *RefundStep) error {
 }
 
 func queryRun(r *Run, s *QueryStep) error {
-	p, err := r.Platform()
-	if err != nil {
-		return err
-	}
-	if err := p.settle(r.ctx); err != nil {
-		return err
-	}
-	no, err := tradeNo(p, s.OutTradeNo)
+	p, no, err := settledTrade(r, s.OutTradeNo)
 	if err != nil {
 		return err
 	}
@@ -481,14 +480,7 @@ func queryRun(r *Run, s *QueryStep) error {
 }
 
 func cancelRun(r *Run, s *CancelStep) error {
-	p, err := r.Platform()
-	if err != nil {
-		return err
-	}
-	if err := p.settle(r.ctx); err != nil {
-		return err
-	}
-	no, err := tradeNo(p, s.OutTradeNo)
+	p, no, err := settledTrade(r, s.OutTradeNo)
 	if err != nil {
 		return err
 	}
