@@ -18,22 +18,36 @@ type PrinterState struct {
 	Drawer string `yaml:"drawer" doc:"open or closed: what the cash drawer's switch reads"`
 }
 
+// What the printer's paper, cover and drawer switch may be.
+var (
+	paperStates = []string{"ok", "near_end", "out"}
+	openClosed  = []string{"open", "closed"}
+)
+
 // Validate checks the values.
 func (s *PrinterState) Validate() error {
-	if err := oneOf("paper", s.Paper, "ok", "near_end", "out"); err != nil {
-		return err
-	}
-	if err := oneOf("cover", s.Cover, "open", "closed"); err != nil {
-		return err
-	}
-	if err := oneOf("cutter", s.Cutter, "ok", "jammed"); err != nil {
-		return err
-	}
-	if err := oneOf("drawer", s.Drawer, "open", "closed"); err != nil {
+	if err := oneOfEach(choice{"paper", s.Paper, paperStates}, choice{"cover", s.Cover, openClosed},
+		choice{"cutter", s.Cutter, []string{"ok", "jammed"}}, choice{"drawer", s.Drawer, openClosed}); err != nil {
 		return err
 	}
 	if *s == (PrinterState{}) {
 		return errors.New("say what to change: paper, cover, cutter or drawer")
+	}
+	return nil
+}
+
+// choice is a key's value and the values it may take.
+type choice struct {
+	key, value string
+	valid      []string
+}
+
+// oneOfEach checks each choice in turn, as oneOf does.
+func oneOfEach(cs ...choice) error {
+	for _, c := range cs {
+		if err := oneOf(c.key, c.value, c.valid...); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -97,19 +111,9 @@ type ExpectPrinterStatusStep struct {
 
 // Validate checks the values.
 func (s *ExpectPrinterStatusStep) Validate() error {
-	if err := oneOf("paper", s.Paper, "ok", "near_end", "out"); err != nil {
-		return err
-	}
-	if err := oneOf("cover", s.Cover, "open", "closed"); err != nil {
-		return err
-	}
-	if err := oneOf("drawer", s.Drawer, "open", "closed"); err != nil {
-		return err
-	}
-	if err := oneOf("device", s.Device, DevPrinter, usbPrinter); err != nil {
-		return err
-	}
-	return oneOf("cutter", s.Cutter, "ok", "error")
+	return oneOfEach(choice{"paper", s.Paper, paperStates}, choice{"cover", s.Cover, openClosed},
+		choice{"drawer", s.Drawer, openClosed}, choice{"device", s.Device, []string{DevPrinter, usbPrinter}},
+		choice{"cutter", s.Cutter, []string{"ok", "error"}})
 }
 
 // TearOffStep tears the printed paper off, so the next receipt starts clean.
