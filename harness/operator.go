@@ -26,11 +26,74 @@ type Operator interface {
 // ErrNoAnswer is returned when the operator does not answer in time.
 var ErrNoAnswer = errors.New("no answer from the operator")
 
+// Answers are an operator's answers: the lines of an input, trimmed, in
+// order (so a script can answer too). The consoles (this one, hwcheck's)
+// read them.
+type Answers struct{ lines chan string }
+
+// ReadAnswers reads in until it ends; a nil in has ended already.
+func ReadAnswers(in io.Reader) *Answers {
+	a := &Answers{lines: make(chan string, 16)}
+	if in == nil {
+		close(a.lines)
+		return a
+	}
+	go func() {
+		defer close(a.lines)
+		sc := bufio.NewScanner(in)
+		for sc.Scan() {
+			a.lines <- strings.TrimSpace(sc.Text())
+		}
+	}()
+	return a
+}
+
+// Lines are the answers as they come, closed when the input ends.
+func (a *Answers) Lines() <-chan string { return a.lines }
+
+// Next waits until deadline for the next answer. None in time is an error
+// that wraps ErrNoAnswer and says within how long the prompt wanted it
+// (timeout).
+func (a *Answers) Next(ctx context.Context, deadline time.Time, timeout time.Duration) (string, error) {
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	select {
+	case l, ok := <-a.lines:
+		if !ok {
+			return "", errors.New("operator console closed")
+		}
+		return l, nil
+	case <-t.C:
+		return "", fmt.Errorf("%w within %s", ErrNoAnswer, timeout)
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// IsYes reads an answer to a yes-or-no question, in English or Chinese.
+func IsYes(a string) bool {
+	return strings.EqualFold(a, "y") || strings.EqualFold(a, "yes") || a == "是"
+}
+
+// IsNo is IsYes's no.
+func IsNo(a string) bool {
+	return strings.EqualFold(a, "n") || strings.EqualFold(a, "no") || a == "否"
+}
+
+// DoneAnswer is what an answer to an instruction says: n, no or fail that
+// the operator could not do it; anything else (Enter) that it is done.
+func DoneAnswer(a, instruction string) error {
+	if IsNo(a) || strings.EqualFold(a, "fail") {
+		return fmt.Errorf("the operator could not: %s", instruction)
+	}
+	return nil
+}
+
 // Console is an Operator on a text console.
 type Console struct {
 	out     io.Writer
 	timeout time.Duration
-	lines   chan string
+	answers *Answers
 	mu      sync.Mutex
 }
 
@@ -38,32 +101,15 @@ type Console struct {
 // order (so a script can answer too); an answer that does not come within
 // timeout fails the step.
 func NewConsole(in io.Reader, out io.Writer, timeout time.Duration) *Console {
-	c := &Console{out: out, timeout: timeout, lines: make(chan string, 16)}
-	go func() {
-		defer close(c.lines)
-		sc := bufio.NewScanner(in)
-		for sc.Scan() {
-			c.lines <- strings.TrimSpace(sc.Text())
-		}
-	}()
-	return c
+	return &Console{out: out, timeout: timeout, answers: ReadAnswers(in)}
 }
 
 func (c *Console) answer(ctx context.Context) (string, error) {
-	t := time.NewTimer(c.timeout)
-	defer t.Stop()
-	select {
-	case l, ok := <-c.lines:
-		if !ok {
-			return "", errors.New("operator console closed")
-		}
-		return l, nil
-	case <-t.C:
+	a, err := c.answers.Next(ctx, time.Now().Add(c.timeout), c.timeout)
+	if errors.Is(err, ErrNoAnswer) {
 		fmt.Fprintf(c.out, "  (no answer in %s)\n", c.timeout)
-		return "", fmt.Errorf("%w within %s", ErrNoAnswer, c.timeout)
-	case <-ctx.Done():
-		return "", ctx.Err()
 	}
+	return a, err
 }
 
 // Tell prints an instruction.
@@ -82,10 +128,7 @@ func (c *Console) Do(ctx context.Context, instruction string) error {
 	if err != nil {
 		return err
 	}
-	if no(a) || strings.EqualFold(a, "fail") {
-		return fmt.Errorf("the operator could not: %s", instruction)
-	}
-	return nil
+	return DoneAnswer(a, instruction)
 }
 
 // Ask prints a question and waits for y or n.
@@ -99,17 +142,14 @@ func (c *Console) Ask(ctx context.Context, question string) (bool, error) {
 			return false, err
 		}
 		switch {
-		case yes(a):
+		case IsYes(a):
 			return true, nil
-		case no(a):
+		case IsNo(a):
 			return false, nil
 		}
 		fmt.Fprint(c.out, "    please answer y or n: ")
 	}
 }
-
-func yes(a string) bool { return strings.EqualFold(a, "y") || strings.EqualFold(a, "yes") }
-func no(a string) bool  { return strings.EqualFold(a, "n") || strings.EqualFold(a, "no") }
 
 // AskCheck asks the operator to confirm what a check step expects, and
 // fails the step on "no".

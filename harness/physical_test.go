@@ -178,9 +178,10 @@ var _ = Describe("the operator console", func() {
 
 	It("asks again until it gets y or n", func() {
 		var out bytes.Buffer
-		c := harness.NewConsole(strings.NewReader("maybe\nYES\nno\n"), &out, 10*time.Second)
+		c := harness.NewConsole(strings.NewReader("maybe\nYES\nno\n否\n"), &out, 10*time.Second)
 		Expect(c.Ask(context.Background(), "Is it green?")).To(BeTrue())
 		Expect(c.Ask(context.Background(), "Is it red?")).To(BeFalse())
+		Expect(c.Ask(context.Background(), "Is it blue?")).To(BeFalse(), "in Chinese too, as hwcheck's console")
 		Expect(out.String()).To(ContainSubstring("please answer y or n"))
 	})
 

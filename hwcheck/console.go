@@ -1,7 +1,6 @@
 package hwcheck
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -40,9 +39,9 @@ type ConsoleOptions struct {
 // serial console and on a small screen, and it is the harness.Operator of
 // a physical target.
 type Console struct {
-	out   io.Writer
-	opt   ConsoleOptions
-	lines chan string
+	out     io.Writer
+	opt     ConsoleOptions
+	answers *harness.Answers
 
 	mu        sync.Mutex
 	stopCount func()
@@ -63,19 +62,10 @@ func NewConsole(in io.Reader, out io.Writer, opt ConsoleOptions) *Console {
 	if opt.Clock == nil {
 		opt.Clock = clock.Real()
 	}
-	c := &Console{out: out, opt: opt, lines: make(chan string, 16)}
-	if in != nil && opt.Interactive {
-		go func() {
-			defer close(c.lines)
-			sc := bufio.NewScanner(in)
-			for sc.Scan() {
-				c.lines <- strings.TrimSpace(sc.Text())
-			}
-		}()
-	} else {
-		close(c.lines)
+	if !opt.Interactive {
+		in = nil
 	}
-	return c
+	return &Console{out: out, opt: opt, answers: harness.ReadAnswers(in)}
 }
 
 func (c *Console) t(key string, args ...any) string { return T(c.opt.Lang, key, args...) }
@@ -118,7 +108,7 @@ func (c *Console) ReadSerial(ctx context.Context) (string, error) {
 	for {
 		c.printf("\n%s", c.t("serial"))
 		select {
-		case l, ok := <-c.lines:
+		case l, ok := <-c.answers.Lines():
 			if !ok {
 				c.printf("\n")
 				return "", io.EOF
@@ -260,10 +250,7 @@ func (c *Console) Do(ctx context.Context, instruction string) error {
 	if err != nil {
 		return err
 	}
-	if no(a) || strings.EqualFold(a, "fail") {
-		return fmt.Errorf("the operator could not: %s", instruction)
-	}
-	return nil
+	return harness.DoneAnswer(a, instruction)
 }
 
 // Ask asks a yes-or-no question about what the operator sees.
@@ -284,21 +271,13 @@ func (c *Console) Ask(ctx context.Context, question string) (bool, error) {
 			return false, err
 		}
 		switch {
-		case yes(a):
+		case harness.IsYes(a):
 			return true, nil
-		case no(a):
+		case harness.IsNo(a):
 			return false, nil
 		}
 		c.printf("    %s", c.t("again"))
 	}
-}
-
-func yes(a string) bool {
-	return strings.EqualFold(a, "y") || strings.EqualFold(a, "yes") || a == "是"
-}
-
-func no(a string) bool {
-	return strings.EqualFold(a, "n") || strings.EqualFold(a, "no") || a == "否"
 }
 
 func (c *Console) answer(ctx context.Context) (string, error) {
@@ -306,23 +285,16 @@ func (c *Console) answer(ctx context.Context) (string, error) {
 }
 
 func (c *Console) answerBy(ctx context.Context, deadline time.Time) (string, error) {
-	t := time.NewTimer(time.Until(deadline))
-	defer t.Stop()
-	select {
-	case l, ok := <-c.lines:
+	a, err := c.answers.Next(ctx, deadline, c.opt.PromptTimeout)
+	switch {
+	case errors.Is(err, harness.ErrNoAnswer):
+		c.printf("\n  %s\n", c.t("no answer", c.opt.PromptTimeout))
+	case ctx.Err() == nil:
 		c.mu.Lock()
 		c.stopLocked()
 		c.mu.Unlock()
-		if !ok {
-			return "", errors.New("operator console closed")
-		}
-		return l, nil
-	case <-t.C:
-		c.printf("\n  %s\n", c.t("no answer", c.opt.PromptTimeout))
-		return "", fmt.Errorf("%w within %s", harness.ErrNoAnswer, c.opt.PromptTimeout)
-	case <-ctx.Done():
-		return "", ctx.Err()
 	}
+	return a, err
 }
 
 // countdownLocked shows how long the prompt waits: redrawn every second
