@@ -17,14 +17,8 @@ import (
 )
 
 var _ = Describe("payment steps on the emulator", func() {
-	var rn *harness.Runner
-	BeforeEach(func() {
-		rn = &harness.Runner{Target: &harness.EmulatorTarget{TempDir: GinkgoT().TempDir()}, Log: GinkgoWriter}
-	})
-	run := func(steps string) error {
-		_, err := runOn(rn, scenario(steps))
-		return err
-	}
+	rn := onEmulator()
+	run := rn.run
 
 	It("drives the cashier's polling with advance_clock, one timer at a time", func() {
 		Expect(run(`      - pay: {code: "282000000000000002", amount: "30.00"}
@@ -45,7 +39,7 @@ var _ = Describe("payment steps on the emulator", func() {
 
 	It("leaves the platform's trades and the payments in a failure report", func() {
 		rn.ArtifactDir = GinkgoT().TempDir()
-		res, err := runOn(rn, scenario("      - pay: {code: \"283000000000000003\", amount: \"8.80\"}\n      - expect_payment: {result: approved, timeout: 100ms}\n"))
+		res, err := runOn(rn.Runner, scenario("      - pay: {code: \"283000000000000003\", amount: \"8.80\"}\n      - expect_payment: {result: approved, timeout: 100ms}\n"))
 		Expect(err).To(HaveOccurred())
 		var texts []string
 		for _, a := range res.Artifacts {
@@ -58,7 +52,7 @@ var _ = Describe("payment steps on the emulator", func() {
 
 	It("starts no payment simulator for a scenario that does not pay", func() {
 		rn.ArtifactDir = GinkgoT().TempDir()
-		res, err := runOn(rn, scenario("      - expect_screen: {contains: never, timeout: 10ms}\n"))
+		res, err := runOn(rn.Runner, scenario("      - expect_screen: {contains: never, timeout: 10ms}\n"))
 		Expect(err).To(HaveOccurred())
 		for _, a := range res.Artifacts {
 			Expect(a.Name).NotTo(Equal("payment platform"))

@@ -8,14 +8,8 @@ import (
 )
 
 var _ = Describe("printing through drivers/printer", func() {
-	var rn *harness.Runner
-	BeforeEach(func() {
-		rn = &harness.Runner{Target: &harness.EmulatorTarget{TempDir: GinkgoT().TempDir()}, Log: GinkgoWriter}
-	})
-	run := func(steps string) error {
-		_, err := runOn(rn, scenario(steps))
-		return err
-	}
+	rn := onEmulator()
+	run := rn.run
 
 	It("refuses a doc item that prints two things, or looks that do not apply, when the file loads", func() {
 		_, err := harness.Parse("p.yaml", []byte(scenario("      - print: {doc: [{text: A, qr: B}, {barcode: \"123\", bold: true}, {text: C, size: 9x9}]}\n")))

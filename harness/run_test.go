@@ -40,6 +40,26 @@ func awaitBefore(rn *harness.Runner, step string, cond func(harness.Session) boo
 	}
 }
 
+// emuRunner is a runner on the emulator target, fresh for each spec.
+type emuRunner struct{ *harness.Runner }
+
+// onEmulator gives each spec of the container that calls it a runner of
+// its own on the emulator (devices in a temporary directory, the log to
+// GinkgoWriter).
+func onEmulator() *emuRunner {
+	e := &emuRunner{}
+	BeforeEach(func() {
+		e.Runner = &harness.Runner{Target: &harness.EmulatorTarget{TempDir: GinkgoT().TempDir()}, Log: GinkgoWriter}
+	})
+	return e
+}
+
+// run runs steps as the only scenario of a file.
+func (e *emuRunner) run(steps string) error {
+	_, err := runOn(e.Runner, scenario(steps))
+	return err
+}
+
 // runOn runs the only scenario of a one-scenario file.
 func runOn(rn *harness.Runner, content string) (*harness.Result, error) {
 	s, err := harness.Parse("r.yaml", []byte(content))
@@ -49,14 +69,8 @@ func runOn(rn *harness.Runner, content string) (*harness.Result, error) {
 }
 
 var _ = Describe("running scenarios on the emulator", func() {
-	var rn *harness.Runner
-	BeforeEach(func() {
-		rn = &harness.Runner{Target: &harness.EmulatorTarget{TempDir: GinkgoT().TempDir()}, Log: GinkgoWriter}
-	})
-	run := func(steps string) error {
-		_, err := runOn(rn, scenario(steps))
-		return err
-	}
+	rn := onEmulator()
+	run := rn.run
 
 	It("passes a scenario whose checks hold", func() {
 		Expect(run("      - lcd_text: {text: hello}\n      - expect_screen: {contains: hello}\n")).To(Succeed())
@@ -81,7 +95,7 @@ var _ = Describe("running scenarios on the emulator", func() {
 		})
 
 		It("shows the customer display it last saw", func() {
-			awaitBefore(rn, "expect_customer_display", func(s harness.Session) bool {
+			awaitBefore(rn.Runner, "expect_customer_display", func(s harness.Session) bool {
 				return slices.Equal(s.(harness.EmulatorSession).Emulator().CustDisplay().Lines(), []string{"TOTAL", "CNY 1.00"})
 			})
 			err := run("      - display_show: [TOTAL, \"CNY 1.00\"]\n      - expect_customer_display: {line: 2, equals: \"CNY 12.50\", timeout: 100ms}\n")
@@ -98,7 +112,7 @@ var _ = Describe("running scenarios on the emulator", func() {
 		})
 
 		It("shows the keys the driver read", func() {
-			awaitBefore(rn, "expect_key", func(s harness.Session) bool {
+			awaitBefore(rn.Runner, "expect_key", func(s harness.Session) bool {
 				return len(s.(harness.AppSession).App().Keys()) == 1
 			})
 			err := run("      - press: \"1\"\n      - expect_key: {keys: \"1 2\", timeout: 100ms}\n")
@@ -152,7 +166,7 @@ scenarios:
 
 		It("shows the receipt it last saw when the text never comes, and attaches it", func() {
 			rn.ArtifactDir = GinkgoT().TempDir()
-			res, err := runOn(rn, scenario("      - print: {lines: [\"合计 12.50\"]}\n      - expect_receipt: {contains: [BYE, \"合计\"], in_order: true, timeout: 200ms}\n"))
+			res, err := runOn(rn.Runner, scenario("      - print: {lines: [\"合计 12.50\"]}\n      - expect_receipt: {contains: [BYE, \"合计\"], in_order: true, timeout: 200ms}\n"))
 			Expect(err).To(MatchError(`r.yaml:6:9: scenario "a": step 2 (expect_receipt): timed out after 200ms waiting for the receipt to show lines containing "BYE", "合计" in this order
   last seen: receipt (1 lines):
      1| 合计 12.50
@@ -165,7 +179,7 @@ scenarios:
 		})
 
 		It("reports paper out over the wire once the paper is out, from given or a step", func() {
-			Expect(runOn(rn, "suite: s\nscenarios:\n  - name: a\n    given: {printer: {paper: out}}\n    steps:\n      - expect_printer_status: {online: false, paper: out}\n      - printer: {paper: ok}\n      - expect_printer_status: {online: true, paper: ok}\n")).Error().NotTo(HaveOccurred())
+			Expect(runOn(rn.Runner, "suite: s\nscenarios:\n  - name: a\n    given: {printer: {paper: out}}\n    steps:\n      - expect_printer_status: {online: false, paper: out}\n      - printer: {paper: ok}\n      - expect_printer_status: {online: true, paper: ok}\n")).Error().NotTo(HaveOccurred())
 		})
 	})
 
@@ -220,9 +234,9 @@ scenarios:
 		})
 
 		It("skips a scenario marked skip, and one for the other target", func() {
-			_, err := runOn(rn, "suite: s\nscenarios:\n  - name: a\n    skip: flaky on CI\n    steps: []\n")
+			_, err := runOn(rn.Runner, "suite: s\nscenarios:\n  - name: a\n    skip: flaky on CI\n    steps: []\n")
 			Expect(err).To(MatchError("skipped: flaky on CI"))
-			_, err = runOn(rn, "suite: s\nlabels: [physical-only]\nscenarios:\n  - name: a\n    steps: []\n")
+			_, err = runOn(rn.Runner, "suite: s\nlabels: [physical-only]\nscenarios:\n  - name: a\n    steps: []\n")
 			Expect(err).To(MatchError("skipped: labelled physical-only"))
 		})
 	})

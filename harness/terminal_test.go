@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -74,7 +75,7 @@ var _ = Describe("scenarios that run the terminal application", func() {
       - expect_trade: {count: 1, status: TRADE_SUCCESS}
 `))
 		Expect(err).NotTo(HaveOccurred())
-		Eventually(applicationRunning).Should(BeFalse())
+		Eventually(applicationRunning, 10*time.Second).Should(BeFalse())
 	})
 
 	It("moves the clock timer by timer, letting the application's cashier query every 5 s", func() {
