@@ -225,24 +225,23 @@ func (c *Console) StationError(err error) {
 	c.printf("%s\n", c.paint("1;31", c.t("station error", err)))
 }
 
-// Tell shows an instruction; the step checks the result itself (keys read
-// back through the driver), so it only counts down.
-func (c *Console) Tell(instruction string) {
+// prompt shows an instruction (mark >>>) or a question (???) in the
+// console's language, and counts down with hint under it.
+func (c *Console) prompt(mark, text, hint string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.stopLocked()
-	fmt.Fprintf(c.out, "\n>>> %s\n", c.paint("1", translatePrompt(c.opt.Lang, instruction)))
-	c.countdownLocked("")
+	fmt.Fprintf(c.out, "\n%s %s\n", mark, c.paint("1", translatePrompt(c.opt.Lang, text)))
+	c.countdownLocked(hint)
 }
+
+// Tell shows an instruction; the step checks the result itself (keys read
+// back through the driver), so it only counts down.
+func (c *Console) Tell(instruction string) { c.prompt(">>>", instruction, "") }
 
 // Do shows an instruction and waits for Enter (done) or n (cannot).
 func (c *Console) Do(ctx context.Context, instruction string) error {
-	instr := translatePrompt(c.opt.Lang, instruction)
-	c.mu.Lock()
-	c.stopLocked()
-	fmt.Fprintf(c.out, "\n>>> %s\n", c.paint("1", instr))
-	c.countdownLocked(c.t("do"))
-	c.mu.Unlock()
+	c.prompt(">>>", instruction, c.t("do"))
 	if !c.opt.Interactive {
 		return errors.New(c.t("noninter", instruction))
 	}
@@ -255,12 +254,7 @@ func (c *Console) Do(ctx context.Context, instruction string) error {
 
 // Ask asks a yes-or-no question about what the operator sees.
 func (c *Console) Ask(ctx context.Context, question string) (bool, error) {
-	q := translatePrompt(c.opt.Lang, question)
-	c.mu.Lock()
-	c.stopLocked()
-	fmt.Fprintf(c.out, "\n??? %s\n", c.paint("1", q))
-	c.countdownLocked(c.t("ask"))
-	c.mu.Unlock()
+	c.prompt("???", question, c.t("ask"))
 	if !c.opt.Interactive {
 		return false, errors.New(c.t("noninter", question))
 	}
