@@ -231,15 +231,7 @@ func (a *App) ConsumeScans(n int) {
 
 // Listening reports whether the reader of device runs.
 func (a *App) Listening(device string) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	switch device {
-	case DevKeypad:
-		return a.keypad != nil
-	case DevScanner:
-		return a.scanner != nil
-	}
-	return false
+	return (device == DevKeypad || device == DevScanner) && a.isOpen(device)
 }
 
 // LCD runs fn with the operator display's driver, opening its port on
