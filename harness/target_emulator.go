@@ -116,8 +116,7 @@ type emuSession struct {
 	dir string
 	sc  *Scenario
 
-	platformMu sync.Mutex
-	platform   *Platform
+	platform lazyPlatform
 
 	termMu sync.Mutex
 	term   *termApp // the terminal application, when the scenario runs it
@@ -125,23 +124,16 @@ type emuSession struct {
 
 // Platform is the scenario's payment simulator, started on first use.
 func (s *emuSession) Platform() (*Platform, error) {
-	s.platformMu.Lock()
-	defer s.platformMu.Unlock()
-	if s.platform == nil {
+	return s.platform.get(func() (*Platform, error) {
 		p, err := startSimPlatform(s.sc, s.clk, s.emu.Bus())
 		if err != nil {
 			return nil, fmt.Errorf("starting the payment simulator: %w", err)
 		}
-		s.platform = p
-	}
-	return s.platform, nil
+		return p, nil
+	})
 }
 
-func (s *emuSession) startedPlatform() *Platform {
-	s.platformMu.Lock()
-	defer s.platformMu.Unlock()
-	return s.platform
-}
+func (s *emuSession) startedPlatform() *Platform { return s.platform.started() }
 
 func (s *emuSession) Emulator() *emulator.Emulator { return s.emu }
 func (s *emuSession) Clock() *clock.Virtual        { return s.clk }
@@ -149,11 +141,7 @@ func (s *emuSession) App() *App                    { return s.app }
 
 func (s *emuSession) Close() error {
 	terr := s.stopTerminal()
-	var perr error
-	if p := s.startedPlatform(); p != nil {
-		perr = p.Close()
-	}
-	err := errors.Join(terr, perr, s.app.Close(), s.emu.Close())
+	err := errors.Join(terr, s.platform.close(), s.app.Close(), s.emu.Close())
 	os.RemoveAll(s.dir)
 	return err
 }

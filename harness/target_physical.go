@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/posemu/posemu/profile"
@@ -132,8 +131,7 @@ type physSession struct {
 	timeout time.Duration
 	station *Station
 
-	platformMu sync.Mutex
-	platform   *Platform // the station's, once a payment step needs it
+	platform lazyPlatform // the station's, once a payment step needs it
 }
 
 func (s *physSession) promptTimeout() time.Duration { return s.timeout }
@@ -141,9 +139,5 @@ func (s *physSession) promptTimeout() time.Duration { return s.timeout }
 func (s *physSession) App() *App          { return s.app }
 func (s *physSession) Operator() Operator { return s.op }
 func (s *physSession) Close() error {
-	var perr error
-	if p := s.startedPlatform(); p != nil {
-		perr = p.Close()
-	}
-	return errors.Join(perr, s.app.Close())
+	return errors.Join(s.platform.close(), s.app.Close())
 }

@@ -53,9 +53,5 @@ type unitSession struct{ *emuSession }
 // Close closes the scenario's drivers and the payment simulator it
 // started, if it paid; the emulator stays.
 func (s *unitSession) Close() error {
-	var perr error
-	if p := s.startedPlatform(); p != nil {
-		perr = p.Close()
-	}
-	return errors.Join(perr, s.app.Close())
+	return errors.Join(s.platform.close(), s.app.Close())
 }

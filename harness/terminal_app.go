@@ -405,15 +405,6 @@ func (t *termApp) advance(ctx context.Context, d time.Duration) error {
 	return nil
 }
 
-// simHolding reports whether the simulator holds a reply until the
-// scenario's clock reaches some time (a latency fault).
-func (p *Platform) simHolding() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := p.clk.Now()
-	return slices.ContainsFunc(p.latency, func(at time.Time) bool { return at.After(now) })
-}
-
 // countingKeys counts the key presses the application's keypad reader
 // takes from the driver.
 type countingKeys struct {
