@@ -34,7 +34,12 @@ type rig struct {
 // startRig starts an emulator in a fresh device directory and serves its
 // control API; both stop when the spec ends.
 func startRig(devdir string) *rig {
-	emu, err := emulator.New(emulator.Config{DevDir: devdir})
+	return startRigWith(emulator.Config{DevDir: devdir})
+}
+
+// startRigWith is startRig for an emulator configured by cfg.
+func startRigWith(cfg emulator.Config) *rig {
+	emu, err := emulator.New(cfg)
 	Expect(err).NotTo(HaveOccurred())
 	l, err := control.Listen("127.0.0.1:0")
 	Expect(err).NotTo(HaveOccurred())

@@ -17,27 +17,13 @@ import (
 	"github.com/posemu/posemu/drivers/printer"
 	"github.com/posemu/posemu/drivers/usb"
 	"github.com/posemu/posemu/emulator"
-	"github.com/posemu/posemu/emulator/control"
 	emuprinter "github.com/posemu/posemu/emulator/printer"
 	"github.com/posemu/posemu/profile"
 )
 
 // startUSBRig is startRig with the USB/IP server on a free loopback port.
 func startUSBRig(p *profile.Profile) *rig {
-	emu, err := emulator.New(emulator.Config{Profile: p, DevDir: GinkgoT().TempDir(), USBIP: "127.0.0.1:0"})
-	Expect(err).NotTo(HaveOccurred())
-	l, err := control.Listen("127.0.0.1:0")
-	Expect(err).NotTo(HaveOccurred())
-	srv := control.NewServer(emu, control.Options{ControlURL: control.URL(l)})
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, l) }()
-	DeferCleanup(func() {
-		cancel()
-		Expect(<-served).To(Succeed())
-		Expect(emu.Close()).To(Succeed())
-	})
-	return &rig{emu: emu, url: control.URL(l)}
+	return startRigWith(emulator.Config{Profile: p, DevDir: GinkgoT().TempDir(), USBIP: "127.0.0.1:0"})
 }
 
 // answered is c for a printer that answers every status request: its
