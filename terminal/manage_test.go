@@ -1,6 +1,9 @@
 package terminal_test
 
 import (
+	"strings"
+	"time"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -108,6 +111,46 @@ var _ = Describe("Refund, void, reprint", func() {
 		Expect(v.State).To(Equal(journal.Approved))
 		r.press(terminal.KeyEnter, "4")
 		r.see("无可撤销的交易")
+	})
+
+	It("reprints a void with the date it was made, not the date of the reprint", func() {
+		dateOf := func(slip []string) string {
+			for i, l := range slip {
+				if strings.Contains(l, "DATE/TIME") {
+					return strings.Join(slip[i:i+2], " ")
+				}
+			}
+			Fail("no DATE/TIME on the slip: " + strings.Join(slip, "|"))
+			return ""
+		}
+		r.press("4")
+		r.see("消费撤销 VOID")
+		r.supervisor()
+		r.see("按任意键打印持卡人存根")
+		r.press(terminal.KeyEnter)
+		r.see("交易成功 APPROVED")
+		Eventually(r.prn.Slips).Should(HaveLen(4))
+		voided := dateOf(r.prn.Slips()[2])
+
+		r.clk.Set(r.clk.Now().Add(3 * time.Hour))
+		r.press(terminal.KeyEnter, "6")
+		r.see("请输入凭证号 Voucher no.")
+		r.typ("2")
+		r.press(terminal.KeyEnter)
+		Eventually(r.prn.Slips).Should(HaveLen(5))
+		Expect(r.prn.Slips()[4]).To(ContainElement(terminal.DuplicateMark))
+		Expect(dateOf(r.prn.Slips()[4])).To(Equal(voided))
+
+		// The first reprint was written to the journal; a second one must
+		// still carry the void's own date.
+		r.see("主菜单 MENU")
+		r.clk.Set(r.clk.Now().Add(3 * time.Hour))
+		r.press("6")
+		r.see("请输入凭证号 Voucher no.")
+		r.typ("2")
+		r.press(terminal.KeyEnter)
+		Eventually(r.prn.Slips).Should(HaveLen(6))
+		Expect(dateOf(r.prn.Slips()[5])).To(Equal(voided))
 	})
 
 	It("reprints a slip marked as a duplicate", func() {

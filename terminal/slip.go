@@ -59,9 +59,11 @@ func (a *App) slip(e journal.Entry, copyNo int, reprint bool) *printer.Document 
 	d.Text(e.TradeNo, printer.RightAligned)
 	d.Text("订单号 ORDER NO:")
 	d.Text(e.OutTradeNo, printer.RightAligned)
+	// A void or refund has no payment time; it happened when it was
+	// recorded, and printing it again must not move its date.
 	when := e.PaidAt
 	if when.IsZero() {
-		when = e.Updated
+		when = e.Created
 	}
 	d.Columns("日期时间 DATE/TIME:", when.In(payment.ChinaTime).Format("2006/01/02 15:04:05"))
 	amount := "RMB " + yuan(e.Amount)
