@@ -61,6 +61,7 @@ func (d *Display) coords(what string, vals ...int) error {
 func (d *Display) command(cmd byte, payload []byte) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.begin()
 	if _, err := d.exchange(cmd, payload); err != nil {
 		return err
 	}
@@ -86,6 +87,7 @@ func (d *Display) Backlight(level int) error {
 func (d *Display) Info() (Info, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.begin()
 	r, err := d.exchange(cmdInfo, nil)
 	if err != nil {
 		return Info{}, err
@@ -295,6 +297,7 @@ func (d *Display) tiles(cmd byte, x, y, w, h, head, bpp int, body func(p []byte,
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.begin()
 	room := d.maxData - head
 	var tw, th int
 	if bpp == 0 {

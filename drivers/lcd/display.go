@@ -59,6 +59,12 @@ type Config struct {
 	// MaxPayload caps the payload per frame; default and maximum 1024. Info
 	// lowers it to what the display announces.
 	MaxPayload int
+	// Reopen, if set, opens the port again after the display went away
+	// (an unplug): a command that fails with port.ErrDisconnected closes
+	// the dead port, calls Reopen once and, if that works, is sent again
+	// on the new port. If Reopen fails the command returns the disconnect
+	// and the next command tries again. Nil keeps the port as it is.
+	Reopen port.Opener
 }
 
 func (c Config) withDefaults() Config {
@@ -91,10 +97,19 @@ type Stats struct {
 
 // Display is the operator LCD on a port.
 type Display struct {
-	p   port.Port
 	cfg Config
 
-	mu      sync.Mutex
+	mu sync.Mutex
+	// p is nil after a disconnect whose reopen failed. It is read with mu
+	// held and changed with mu and portMu held, so Close (portMu only)
+	// can close it while a command waits on it.
+	p      port.Port
+	portMu sync.Mutex
+	addr   string
+	closed bool
+	lost   error // the disconnect, while p is nil
+	tried  bool  // this command has called Reopen
+
 	seq     byte
 	dec     replyDecoder
 	rbuf    []byte
@@ -108,7 +123,7 @@ type Display struct {
 // to check that a display answers (and learn its size).
 func New(p port.Port, cfg Config) *Display {
 	cfg = cfg.withDefaults()
-	return &Display{p: p, cfg: cfg, rbuf: make([]byte, 2048), fg: Black, bg: White, maxData: cfg.MaxPayload}
+	return &Display{p: p, addr: p.Address(), cfg: cfg, rbuf: make([]byte, 2048), fg: Black, bg: White, maxData: cfg.MaxPayload}
 }
 
 // Stats returns the traffic counters.
@@ -126,13 +141,86 @@ func (d *Display) SetTextColors(fg, bg Color) {
 }
 
 func (d *Display) errorf(format string, args ...any) error {
-	return fmt.Errorf("lcd %s: "+format, append([]any{d.p.Address()}, args...)...)
+	return fmt.Errorf("lcd %s: "+format, append([]any{d.address()}, args...)...)
 }
 
-// exchange sends one command frame and returns the display's reply to it
+// address is the port's address (the last one's while disconnected).
+func (d *Display) address() string {
+	d.portMu.Lock()
+	defer d.portMu.Unlock()
+	return d.addr
+}
+
+// Close closes the port, the one Reopen opened if it did. A command in
+// progress fails with os.ErrClosed.
+func (d *Display) Close() error {
+	d.portMu.Lock()
+	defer d.portMu.Unlock()
+	if d.closed || d.p == nil {
+		d.closed = true
+		return nil
+	}
+	d.closed = true
+	return d.p.Close()
+}
+
+// begin starts a command: it may call Reopen once. d.mu is held.
+func (d *Display) begin() { d.tried = false }
+
+// exchange is exchangeOnce on a live port: with Config.Reopen a
+// disconnect costs one reopen and one more try on the new port. d.mu is
+// held.
+func (d *Display) exchange(cmd byte, payload []byte) (reply, error) {
+	if d.p == nil {
+		if err := d.reopen(); err != nil {
+			return reply{}, d.errorf("%s: the display went away (%v) and reopening its port failed: %w: %w",
+				cmdName(cmd), d.lost, port.ErrDisconnected, err)
+		}
+	}
+	r, err := d.exchangeOnce(cmd, payload)
+	if err == nil || d.cfg.Reopen == nil || d.tried || !errors.Is(err, port.ErrDisconnected) {
+		return r, err
+	}
+	d.drop(err)
+	if rerr := d.reopen(); rerr != nil {
+		return reply{}, fmt.Errorf("%w (reopening the port: %v)", err, rerr)
+	}
+	return d.exchangeOnce(cmd, payload)
+}
+
+// drop closes a port that went away. d.mu is held.
+func (d *Display) drop(cause error) {
+	d.portMu.Lock()
+	p := d.p
+	d.p, d.lost = nil, cause
+	d.portMu.Unlock()
+	_ = p.Close()
+}
+
+// reopen calls Config.Reopen, at most once per command. d.mu is held.
+func (d *Display) reopen() error {
+	if d.tried {
+		return errors.New("already tried for this command")
+	}
+	d.tried = true
+	np, err := d.cfg.Reopen()
+	if err != nil {
+		return err
+	}
+	d.portMu.Lock()
+	defer d.portMu.Unlock()
+	if d.closed {
+		_ = np.Close()
+		return fmt.Errorf("lcd %s: %w", d.addr, os.ErrClosed)
+	}
+	d.p, d.addr, d.lost = np, np.Address(), nil
+	return nil
+}
+
+// exchangeOnce sends one command frame and returns the display's reply to it
 // (an ACK, or INFO for the info query), retransmitting as the spec says.
 // d.mu is held.
-func (d *Display) exchange(cmd byte, payload []byte) (reply, error) {
+func (d *Display) exchangeOnce(cmd byte, payload []byte) (reply, error) {
 	if len(payload) > d.maxData {
 		return reply{}, d.errorf("%s: payload of %d bytes exceeds the display's %d: %w", cmdName(cmd), len(payload), d.maxData, ErrTooLarge)
 	}
@@ -178,7 +266,7 @@ func (d *Display) exchange(cmd byte, payload []byte) (reply, error) {
 				reason = Reason(r.payload[0])
 			}
 			if !reason.transient() {
-				return reply{}, &NAKError{Port: d.p.Address(), Command: cmdName(cmd), Seq: seq, Reason: reason}
+				return reply{}, &NAKError{Port: d.address(), Command: cmdName(cmd), Seq: seq, Reason: reason}
 			}
 			last = "NAK " + reason.String()
 			if reason == ReasonBusy {
