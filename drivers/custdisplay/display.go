@@ -1,8 +1,10 @@
 package custdisplay
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 
 	"github.com/posemu/posemu/drivers/port"
@@ -34,15 +36,30 @@ type Config struct {
 	Columns    int    // characters per line; 0 means 20
 	Rows       int    // lines; 0 means 2
 	CommandSet string // DMD or CD5220; "" means DMD
+	// Reopen, if set, opens the port again after the display went away
+	// (an unplug): a call whose write fails with port.ErrDisconnected
+	// closes the dead port, calls Reopen once and, if that works, writes
+	// again on the new port. If Reopen fails the call returns the
+	// disconnect and the next call tries again. Nil keeps the port as it
+	// is.
+	Reopen port.Opener
 }
 
 // Display is a customer display on a port. It is safe for concurrent use;
-// each call's bytes go out in one piece. It does not own the port: the
-// caller closes it.
+// each call's bytes go out in one piece. Without Config.Reopen it does not
+// own the port: the caller closes it (Close does too). With Reopen, Close
+// closes whichever port is current.
 type Display struct {
 	mu  sync.Mutex
-	p   port.Port
 	cfg Config
+	// p is nil after a disconnect whose reopen failed. It is read with mu
+	// held and changed with mu and portMu held, so Close (portMu only)
+	// can close it while a write is blocked on it.
+	p       port.Port
+	portMu  sync.Mutex
+	address string
+	closed  bool
+	lost    error // the disconnect, while p is nil
 }
 
 // New returns a driver for the display on p. Nothing is sent until the
@@ -57,7 +74,7 @@ func New(p port.Port, cfg Config) *Display {
 	if cfg.CommandSet == "" {
 		cfg.CommandSet = DMD
 	}
-	return &Display{p: p, cfg: cfg}
+	return &Display{p: p, address: p.Address(), cfg: cfg}
 }
 
 // Config returns the configuration with defaults filled in.
@@ -229,6 +246,62 @@ func (d *Display) checkPos(col, row int) error {
 func (d *Display) send(what string, b []byte) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	tried := false
+	if d.p == nil {
+		tried = true
+		if err := d.reopen(); err != nil {
+			return fmt.Errorf("custdisplay %s: %s: the display went away (%v) and reopening its port failed: %w: %w",
+				d.addr(), what, d.lost, port.ErrDisconnected, err)
+		}
+	}
+	err := d.write(what, b)
+	if err == nil || d.cfg.Reopen == nil || tried || !errors.Is(err, port.ErrDisconnected) {
+		return err
+	}
+	// The whole command goes again: the display that came back starts
+	// from nothing, so a half-sent command has nothing to finish.
+	d.portMu.Lock()
+	p := d.p
+	d.p, d.lost = nil, err
+	d.portMu.Unlock()
+	_ = p.Close()
+	if rerr := d.reopen(); rerr != nil {
+		return fmt.Errorf("%w (reopening the port: %v)", err, rerr)
+	}
+	return d.write(what, b)
+}
+
+// reopen calls Config.Reopen. d.mu is held.
+func (d *Display) reopen() error {
+	np, err := d.cfg.Reopen()
+	if err != nil {
+		return err
+	}
+	d.portMu.Lock()
+	defer d.portMu.Unlock()
+	if d.closed {
+		_ = np.Close()
+		return os.ErrClosed
+	}
+	d.p, d.address, d.lost = np, np.Address(), nil
+	return nil
+}
+
+// Close closes the port, the one Reopen opened if it did. Closing twice
+// is harmless.
+func (d *Display) Close() error {
+	d.portMu.Lock()
+	defer d.portMu.Unlock()
+	if d.closed || d.p == nil {
+		d.closed = true
+		return nil
+	}
+	d.closed = true
+	return d.p.Close()
+}
+
+// write writes b whole on the current port. d.mu is held.
+func (d *Display) write(what string, b []byte) error {
 	for len(b) > 0 {
 		n, err := d.p.Write(b)
 		b = b[min(max(n, 0), len(b)):]
@@ -243,7 +316,10 @@ func (d *Display) send(what string, b []byte) error {
 }
 
 func (d *Display) addr() string {
-	if a := d.p.Address(); a != "" {
+	d.portMu.Lock()
+	a := d.address
+	d.portMu.Unlock()
+	if a != "" {
 		return a
 	}
 	return "(no address)"
