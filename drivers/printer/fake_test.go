@@ -43,6 +43,9 @@ type fakePrinter struct {
 	// the driver cannot get further whenever the unplug lands.
 	unplugAt int
 	gone     bool
+	// unplugged is closed once the unplug unplugAt started has finished:
+	// a replug must not overlap it.
+	unplugged chan struct{}
 }
 
 var readyStatus = [4]byte{0x12, 0x12, 0x12, 0x12}
@@ -140,8 +143,13 @@ func (f *fakePrinter) process() []byte {
 			}
 			if f.unplugAt > 0 && len(f.lines) == f.unplugAt {
 				f.gone = true
+				done := make(chan struct{})
+				f.unplugged = done
 				// Unplug waits for the reader that is calling feed.
-				go f.dev().Unplug() //nolint:errcheck
+				go func() {
+					f.dev().Unplug() //nolint:errcheck
+					close(done)
+				}()
 			}
 		case 0x0D:
 		default:

@@ -49,13 +49,21 @@ func (pr *Printer) Print(ctx context.Context, doc *Document) (JobResult, error) 
 	}
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
-	defer pr.watch(ctx)()
+	var res JobResult
+	err := pr.do(ctx, func() (err error) {
+		res, err = pr.print(ctx, doc)
+		return err
+	})
+	return res, err
+}
+
+func (pr *Printer) print(ctx context.Context, doc *Document) (JobResult, error) {
 	st, err := pr.status(ctx)
 	if err != nil {
 		return JobResult{}, err
 	}
 	if !st.Ready() {
-		return JobResult{}, &StatusError{Port: pr.p.Address(), Op: "print", Status: st}
+		return JobResult{}, &StatusError{Port: pr.address(), Op: "print", Status: st}
 	}
 	if pr.owed > 0 {
 		// An earlier job stopped and was not resumed: let the printer
@@ -79,7 +87,22 @@ func (pr *Printer) Resume(ctx context.Context, job *JobError, mode ResumeMode) (
 	}
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
-	defer pr.watch(ctx)()
+	var res JobResult
+	err := pr.do(ctx, func() (err error) {
+		res, err = pr.resume(ctx, job, mode)
+		return err
+	})
+	var je *JobError
+	if err != nil && !errors.As(err, &je) {
+		// The port was lost before the resume could start.
+		again := *job
+		again.Cause = err
+		return JobResult{}, &again
+	}
+	return res, err
+}
+
+func (pr *Printer) resume(ctx context.Context, job *JobError, mode ResumeMode) (JobResult, error) {
 	again := func(cause error) (JobResult, error) {
 		je := *job
 		je.Cause = cause
@@ -90,7 +113,7 @@ func (pr *Printer) Resume(ctx context.Context, job *JobError, mode ResumeMode) (
 		return again(err)
 	}
 	if !st.Ready() {
-		return again(&StatusError{Port: pr.p.Address(), Op: "resume", Status: st})
+		return again(&StatusError{Port: pr.address(), Op: "resume", Status: st})
 	}
 	printed := job.Printed
 	if pr.owed > 0 || job.Sent > job.Printed {
@@ -148,7 +171,7 @@ func (pr *Printer) paperEnd(ctx context.Context, op string) error {
 		return err
 	}
 	st.Conditions |= PaperOut
-	return &StatusError{Port: pr.p.Address(), Op: op, Status: st}
+	return &StatusError{Port: pr.address(), Op: op, Status: st}
 }
 
 // chunk is a run of segments sent with one marker.
@@ -160,7 +183,7 @@ func (pr *Printer) run(ctx context.Context, doc *Document, from, printed int) (J
 	total := doc.Len()
 	sent := from
 	fail := func(cause error) (JobResult, error) {
-		return JobResult{}, &JobError{Port: pr.p.Address(), Doc: doc, Printed: printed, Sent: sent, Total: total, Cause: cause}
+		return JobResult{}, &JobError{Port: pr.address(), Doc: doc, Printed: printed, Sent: sent, Total: total, Cause: cause}
 	}
 	var cur mode
 	var inflight []chunk
@@ -207,6 +230,7 @@ func (pr *Printer) run(ctx context.Context, doc *Document, from, printed int) (J
 		// it may be in the printer, and the default is never to print a
 		// line twice.
 		sent = end
+		pr.wrote = true
 		if err := pr.write(pr.wbuf); err != nil {
 			return fail(pr.errorf("write: %w", err))
 		}
@@ -261,7 +285,7 @@ func (pr *Printer) awaitMark(ctx context.Context, op string) (byte, error) {
 			return 0, err
 		}
 		if !st.Ready() {
-			return 0, &StatusError{Port: pr.p.Address(), Op: op, Status: st}
+			return 0, &StatusError{Port: pr.address(), Op: op, Status: st}
 		}
 		pr.takeQueued()
 		if late && len(pr.marks) == 0 {

@@ -41,6 +41,14 @@ type Config struct {
 	// DuplicateMark is the line a reprint with MarkDuplicate starts with.
 	// Default "重打印 DUPLICATED".
 	DuplicateMark string
+	// Reopen, if set, opens the port again after the printer went away
+	// (an unplug): a call that fails with port.ErrDisconnected closes the
+	// dead port and calls Reopen once; if that works, the call is made
+	// again on the new port, unless part of a slip had already been sent
+	// (the *JobError then stands, and Resume or a reprint goes to the new
+	// port). If Reopen fails the call returns the disconnect and the next
+	// call tries again. Nil keeps the port as it is.
+	Reopen port.Opener
 }
 
 func (c Config) withDefaults() Config {
@@ -68,10 +76,20 @@ func (c Config) withDefaults() Config {
 // Printer is an ESC/POS receipt printer on a port. It is safe for
 // concurrent use; jobs and status queries run one at a time.
 type Printer struct {
-	p   port.Port
 	cfg Config
 
-	mu    sync.Mutex
+	mu sync.Mutex
+	// p is nil after a disconnect whose reopen failed. It is read with mu
+	// held and changed with mu and portMu held, so Close (portMu only)
+	// can close it while a job waits on it.
+	p      port.Port
+	portMu sync.Mutex
+	addr   string
+	closed bool
+	lost   error // the disconnect, while p is nil
+	wrote  bool  // this call sent part of a slip
+	tried  bool  // this call has called Reopen
+
 	dec   decoder
 	rbuf  []byte
 	wbuf  []byte
@@ -84,7 +102,7 @@ type Printer struct {
 
 // New returns a driver for the printer on p. It sends nothing until asked.
 func New(p port.Port, cfg Config) *Printer {
-	return &Printer{p: p, cfg: cfg.withDefaults(), rbuf: make([]byte, 256)}
+	return &Printer{p: p, addr: p.Address(), cfg: cfg.withDefaults(), rbuf: make([]byte, 256)}
 }
 
 // AutoStatus returns the conditions of the last automatic status back
@@ -102,8 +120,12 @@ func (pr *Printer) AutoStatus() (Condition, bool) {
 func (pr *Printer) Status(ctx context.Context) (Status, error) {
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
-	defer pr.watch(ctx)()
-	return pr.status(ctx)
+	var s Status
+	err := pr.do(ctx, func() (err error) {
+		s, err = pr.status(ctx)
+		return err
+	})
+	return s, err
 }
 
 var statusRequest = []byte{dle, eot, 1, dle, eot, 2, dle, eot, 3, dle, eot, 4}
@@ -113,12 +135,13 @@ var statusRequest = []byte{dle, eot, 1, dle, eot, 2, dle, eot, 3, dle, eot, 4}
 var markRequest = []byte{gs, 'r', 1}
 
 func (pr *Printer) errorf(format string, args ...any) error {
-	return fmt.Errorf("printer %s: "+format, append([]any{pr.p.Address()}, args...)...)
+	return fmt.Errorf("printer %s: "+format, append([]any{pr.address()}, args...)...)
 }
 
 // watch makes a cancelled ctx cut a blocked read short.
 func (pr *Printer) watch(ctx context.Context) func() {
-	stop := context.AfterFunc(ctx, func() { pr.p.SetReadDeadline(time.Unix(1, 0)) }) //nolint:errcheck
+	p := pr.p
+	stop := context.AfterFunc(ctx, func() { p.SetReadDeadline(time.Unix(1, 0)) }) //nolint:errcheck
 	return func() { stop() }
 }
 
