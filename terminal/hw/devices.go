@@ -140,12 +140,16 @@ func Open(a Addresses, prof *profile.Profile, opt Options) (*Hardware, error) {
 	if err != nil {
 		return fail(err)
 	}
-	h.closers = append(h.closers, p.Close)
 	lcdCfg := opt.LCD
 	if lcdCfg.Baud == 0 {
 		lcdCfg.Baud = prof.LCD.Baud
 	}
+	if lcdCfg.Reopen == nil {
+		lcdCfg.Reopen = reopener("lcd", a.LCD, opt)
+	}
 	h.LCD = lcd.New(p, lcdCfg)
+	// The driver's Close: after a replug it holds a port Open never saw.
+	h.closers = append(h.closers, h.LCD.Close)
 
 	if p, err = open("keypad", a.Keypad); err != nil {
 		return fail(err)
@@ -160,7 +164,6 @@ func Open(a Addresses, prof *profile.Profile, opt Options) (*Hardware, error) {
 	if p, err = open("printer", a.Printer); err != nil {
 		return fail(err)
 	}
-	h.closers = append(h.closers, p.Close)
 	prnCfg := opt.Printer
 	if prnCfg.Window == 0 {
 		prnCfg.Window = 1024
@@ -168,15 +171,19 @@ func Open(a Addresses, prof *profile.Profile, opt Options) (*Hardware, error) {
 			prnCfg.Window = rb
 		}
 	}
+	if prnCfg.Reopen == nil {
+		prnCfg.Reopen = reopener("printer", a.Printer, opt)
+	}
 	h.Printer = printer.New(p, prnCfg)
+	h.closers = append(h.closers, h.Printer.Close)
 
 	if a.CustDisplay != "" {
 		if p, err = open("custdisplay", a.CustDisplay); err != nil {
 			return fail(err)
 		}
-		h.closers = append(h.closers, p.Close)
 		h.Customer = custdisplay.New(p, custdisplay.Config{Columns: prof.CustDisplay.Columns, Rows: prof.CustDisplay.Rows,
-			CommandSet: prof.CustDisplay.CommandSet})
+			CommandSet: prof.CustDisplay.CommandSet, Reopen: reopener("custdisplay", a.CustDisplay, opt)})
+		h.closers = append(h.closers, h.Customer.Close)
 	}
 	if a.Scanner != "" {
 		if p, err = open("scanner", a.Scanner); err != nil {
