@@ -25,16 +25,19 @@ var _ = Describe("A display or printer unplugged and plugged in again while the 
 		return info.Path
 	}
 
-	It("draws the next screen on the replugged LCD after a key press", func() {
+	It("draws the next screen on the replugged LCD and customer display after a key press", func() {
 		before := path(emulator.LCD)
-		Expect(r.emu.Unplug(emulator.LCD)).To(Succeed())
-		Expect(r.emu.Replug(emulator.LCD)).To(Succeed())
+		for _, name := range []string{emulator.LCD, emulator.CustDisplay} {
+			Expect(r.emu.Unplug(name)).To(Succeed())
+			Expect(r.emu.Replug(name)).To(Succeed())
+		}
 		Expect(path(emulator.LCD)).NotTo(Equal(before), "a new pty")
 		Expect(r.screen()).NotTo(ContainSubstring("请输入金额"))
 		r.press("1")
 		r.see("请输入金额")
 		r.typ("12.5")
 		r.see("￥12.5")
+		Eventually(r.customer).Should(ContainSubstring("CNY 12.50"))
 		Expect(r.status()).NotTo(BeEmpty(), "the same application, never restarted")
 	})
 
