@@ -3,6 +3,8 @@
 // number and a CRC, answered by ACK, NAK or an INFO reply; the driver
 // retransmits on NAK or silence and reports a display that stays silent as
 // not answering (ErrNoResponse) and one that went away as disconnected
-// (port.ErrDisconnected). Images larger than one frame are sent as tiles.
+// (port.ErrDisconnected); with Config.Reopen a command that finds the
+// display replugged on a new port reopens it and goes out again. Images
+// larger than one frame are sent as tiles.
 // A Display is safe for concurrent use; commands run one at a time.
 package lcd
