@@ -27,6 +27,9 @@ type Device struct {
 	link string
 	feed func([]byte)
 
+	// plugMu serialises Unplug, Replug and Close end to end, so a replug
+	// never starts a reader while an unplug still waits for the old one.
+	plugMu  sync.Mutex
 	mu      sync.Mutex
 	master  *os.File
 	slave   *os.File
@@ -141,6 +144,12 @@ func (d *Device) Write(p []byte) (int, error) {
 // Unplug disconnects the device: the link disappears and the host's open
 // port fails its next (or blocked) read. Unplugging twice is harmless.
 func (d *Device) Unplug() error {
+	d.plugMu.Lock()
+	defer d.plugMu.Unlock()
+	return d.unplug()
+}
+
+func (d *Device) unplug() error {
 	d.mu.Lock()
 	if !d.plugged {
 		d.mu.Unlock()
@@ -162,6 +171,8 @@ func (d *Device) Unplug() error {
 
 // Replug connects the device again on a new pty and re-creates its link.
 func (d *Device) Replug() error {
+	d.plugMu.Lock()
+	defer d.plugMu.Unlock()
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
@@ -177,10 +188,12 @@ func (d *Device) Replug() error {
 
 // Close unplugs the device for good and leaves nothing behind.
 func (d *Device) Close() error {
+	d.plugMu.Lock()
+	defer d.plugMu.Unlock()
 	d.mu.Lock()
 	d.closed = true
 	d.mu.Unlock()
-	return d.Unplug()
+	return d.unplug()
 }
 
 // replaceLink points link at target atomically, so a host polling the link

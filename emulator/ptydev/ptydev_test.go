@@ -105,3 +105,32 @@ var _ = Describe("a pty device", func() {
 		Expect(dev.Replug()).To(HaveOccurred())
 	})
 })
+
+var _ = Describe("a pty device plugged and unplugged from many goroutines", func() {
+	It("ends plugged or unplugged, never torn, with one reader at a time", func() {
+		got := &received{}
+		dev, err := ptydev.New("printer", GinkgoT().TempDir(), got.feed)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(dev.Close)
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer GinkgoRecover()
+				for range 20 {
+					if i%2 == 0 {
+						Expect(dev.Unplug()).To(Succeed())
+					} else {
+						Expect(dev.Replug()).To(Succeed())
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		Expect(dev.Replug()).To(Succeed())
+		target, err := os.Readlink(dev.Link())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(target).To(Equal(dev.Path()))
+	})
+})
