@@ -2,6 +2,7 @@ package terminal_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -19,6 +20,21 @@ type fakeScreen struct {
 	mu    sync.Mutex
 	items []item
 	qr    string
+	away  bool // unplugged: every command fails and draws nothing
+	fails int  // commands refused while away
+}
+
+func (s *fakeScreen) failures() int { s.mu.Lock(); defer s.mu.Unlock(); return s.fails }
+
+var errScreenAway = errors.New("lcd: device disconnected")
+
+// unplug makes every command fail; replug brings the display back blank,
+// as a real one powers up.
+func (s *fakeScreen) unplug() { s.mu.Lock(); s.away = true; s.mu.Unlock() }
+func (s *fakeScreen) replug() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.away, s.items, s.qr = false, nil, ""
 }
 
 type item struct {
@@ -33,6 +49,10 @@ func (s *fakeScreen) Info() (lcd.Info, error) {
 func (s *fakeScreen) Clear(lcd.Color) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.away {
+		s.fails++
+		return errScreenAway
+	}
 	s.items = nil
 	return nil
 }
@@ -50,6 +70,10 @@ func (s *fakeScreen) overdraw(x, y, w, h int) {
 func (s *fakeScreen) Text(x, y int, t string, o lcd.TextOpts) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.away {
+		s.fails++
+		return errScreenAway
+	}
 	h := 16
 	if o.Size == 2 {
 		h = 32
@@ -66,6 +90,10 @@ func (s *fakeScreen) Text(x, y int, t string, o lcd.TextOpts) error {
 func (s *fakeScreen) FillRect(x, y, w, h int, _ lcd.Color) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.away {
+		s.fails++
+		return errScreenAway
+	}
 	s.overdraw(x, y, w, h)
 	return nil
 }
@@ -73,6 +101,10 @@ func (s *fakeScreen) FillRect(x, y, w, h int, _ lcd.Color) error {
 func (s *fakeScreen) QR(_, _, _ int, _ lcd.QRLevel, text string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.away {
+		s.fails++
+		return errScreenAway
+	}
 	s.qr = text
 	return nil
 }

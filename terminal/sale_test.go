@@ -19,6 +19,19 @@ var _ = Describe("Sale by the buyer's code", func() {
 		r.signOn("01", "0000")
 	})
 
+	It("draws the whole page again once a display that went away is back", func() {
+		r.press("1")
+		r.see("请输入金额")
+		r.scr.unplug()
+		r.typ("1")
+		Eventually(r.scr.failures).Should(BeNumerically(">", 0))
+		r.scr.replug() // a real display comes back blank
+		r.typ("2")
+		r.see("请输入金额")
+		r.see("￥12")
+		r.see("确认 ENTER")
+	})
+
 	It("takes the amount in fen, mirrors it, pays, and prints both copies", func() {
 		r.press("1")
 		r.see("请输入金额")

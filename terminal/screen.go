@@ -51,18 +51,28 @@ func (a *App) show(p page) {
 	if scr == nil {
 		return
 	}
+	// A command that failed may have left the display blank or half drawn
+	// (unplugged, power-cycled): then nothing on it is known, and the next
+	// show draws everything instead of only what changed.
+	failed := false
+	try := func(err error) {
+		if err != nil {
+			failed = true
+		}
+		a.try(err)
+	}
 	full := a.shown == nil || a.shown.title != p.title || a.shown.qr != p.qr
 	if full {
-		a.try(scr.Clear(lcd.White))
-		a.try(scr.FillRect(0, 0, a.w, titleH, lcd.Black))
+		try(scr.Clear(lcd.White))
+		try(scr.FillRect(0, 0, a.w, titleH, lcd.Black))
 		title := p.title
 		if a.cfg.TestMode {
 			title += "  [测试 TEST]"
 		}
-		a.try(scr.Text(marginX, 4, title, lcd.TextOpts{Inverse: true}))
+		try(scr.Text(marginX, 4, title, lcd.TextOpts{Inverse: true}))
 		if p.qr != "" {
 			const module = 4
-			a.try(scr.QR((a.w-37*module)/2, bodyTop, module, lcd.QRMedium, p.qr))
+			try(scr.QR((a.w-37*module)/2, bodyTop, module, lcd.QRMedium, p.qr))
 		}
 	}
 	var old []line
@@ -88,14 +98,14 @@ func (a *App) show(p page) {
 		}
 		if full || cur != was {
 			if !full {
-				a.try(scr.FillRect(0, y, a.w, h, lcd.White))
+				try(scr.FillRect(0, y, a.w, h, lcd.White))
 			}
 			if cur.text != "" {
 				size := 1
 				if cur.large {
 					size = 2
 				}
-				a.try(scr.Text(marginX, y, cur.text, lcd.TextOpts{Size: size, Inverse: cur.inverse,
+				try(scr.Text(marginX, y, cur.text, lcd.TextOpts{Size: size, Inverse: cur.inverse,
 					Align: cur.align, Width: a.w - 2*marginX}))
 			}
 		}
@@ -104,11 +114,15 @@ func (a *App) show(p page) {
 	if full || a.shown.footer != p.footer {
 		fy := a.h - rowH
 		if !full {
-			a.try(scr.FillRect(0, fy, a.w, rowH, lcd.White))
+			try(scr.FillRect(0, fy, a.w, rowH, lcd.White))
 		}
 		if p.footer != "" {
-			a.try(scr.Text(marginX, fy+2, p.footer, lcd.TextOpts{}))
+			try(scr.Text(marginX, fy+2, p.footer, lcd.TextOpts{}))
 		}
+	}
+	if failed {
+		a.shown = nil
+		return
 	}
 	cp := p
 	cp.lines = append([]line(nil), p.lines...)
