@@ -3,6 +3,7 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -10,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/posemu/posemu/clock"
 	"github.com/posemu/posemu/emulator/custdisplay"
@@ -166,45 +166,49 @@ func New(cfg Config) (*Emulator, error) {
 
 func (e *Emulator) createDevices(cfg Config) error {
 	p := e.profile
-	add := func(name string, baud int, feed func([]byte), host *hostWriter) error {
-		d, err := ptydev.New(name, e.devdir, feed)
+	// A model writes to the host through its pty, and the pty feeds the
+	// model: ptydev.Attach builds the model around the device.
+	add := func(name string, baud int, attach func(host io.Writer) func([]byte)) error {
+		d, err := ptydev.Attach(name, e.devdir, attach)
 		if err != nil {
 			return err
-		}
-		if host != nil {
-			host.dev.Store(d)
 		}
 		e.devices = append(e.devices, &device{name: name, baud: baud, transport: TransportPTY, wire: d})
 		return nil
 	}
-	// A model writes to the host through its pty, and the pty feeds the
-	// model: the model gets a writer whose target is set once the pty is up.
-	lcdHost := &hostWriter{name: LCD}
-	e.lcd = lcd.New(p.LCD, lcdHost, e.bus)
-	if err := add(LCD, p.LCD.Baud, e.lcd.Feed, lcdHost); err != nil {
+	if err := add(LCD, p.LCD.Baud, func(host io.Writer) func([]byte) {
+		e.lcd = lcd.New(p.LCD, host, e.bus)
+		return e.lcd.Feed
+	}); err != nil {
 		return err
 	}
-	e.custDisplay = custdisplay.New(p.CustDisplay, e.bus)
-	if err := add(CustDisplay, p.CustDisplay.Baud, e.custDisplay.Feed, nil); err != nil {
+	if err := add(CustDisplay, p.CustDisplay.Baud, func(io.Writer) func([]byte) {
+		e.custDisplay = custdisplay.New(p.CustDisplay, e.bus)
+		return e.custDisplay.Feed
+	}); err != nil {
 		return err
 	}
-	keypadHost := &hostWriter{name: Keypad}
-	e.keypad = keypad.New(p.Keypad, keypadHost, e.bus)
-	if err := add(Keypad, p.Keypad.Baud, e.keypad.Feed, keypadHost); err != nil {
+	if err := add(Keypad, p.Keypad.Baud, func(host io.Writer) func([]byte) {
+		e.keypad = keypad.New(p.Keypad, host, e.bus)
+		return e.keypad.Feed
+	}); err != nil {
 		return err
 	}
-	scannerHost := &hostWriter{name: Scanner}
-	e.scanner = scanner.New(p.Scanner, scannerHost, e.bus)
-	if err := add(Scanner, p.Scanner.Baud, e.scanner.Feed, scannerHost); err != nil {
+	if err := add(Scanner, p.Scanner.Baud, func(host io.Writer) func([]byte) {
+		e.scanner = scanner.New(p.Scanner, host, e.bus)
+		return e.scanner.Feed
+	}); err != nil {
 		return err
 	}
 	// One printer model behind two doors: its pty and, with USB/IP, its
 	// USB printer interface (emulator/usb.go says where replies go).
-	printerHost := &hostWriter{name: Printer}
-	doors := &printerDoors{pty: printerHost}
-	e.printer = printer.NewWithOptions(p.Printer, doors, e.bus, printer.Options{Clock: e.clock})
-	doors.model = e.printer
-	if err := add(Printer, p.Printer.Baud, doors.feedPTY, printerHost); err != nil {
+	doors := &printerDoors{}
+	if err := add(Printer, p.Printer.Baud, func(host io.Writer) func([]byte) {
+		doors.pty = host
+		e.printer = printer.NewWithOptions(p.Printer, doors, e.bus, printer.Options{Clock: e.clock})
+		doors.model = e.printer
+		return doors.feedPTY
+	}); err != nil {
 		return err
 	}
 	if cfg.USBIP == "" {
@@ -215,20 +219,6 @@ func (e *Emulator) createDevices(cfg Config) error {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return e.startUSBIP(cfg.USBIP, doors, log)
-}
-
-// hostWriter is a model's way back to the host: its pty, once it exists.
-type hostWriter struct {
-	name string
-	dev  atomic.Pointer[ptydev.Device]
-}
-
-func (h *hostWriter) Write(p []byte) (int, error) {
-	d := h.dev.Load()
-	if d == nil {
-		return 0, fmt.Errorf("%s: %w", h.name, ptydev.ErrUnplugged)
-	}
-	return d.Write(p)
 }
 
 // Profile is the terminal model being emulated.

@@ -2,25 +2,13 @@ package keypad_test
 
 import (
 	"bytes"
+	"io"
 	"sync"
 
 	emkeypad "github.com/posemu/posemu/emulator/keypad"
 	"github.com/posemu/posemu/emulator/ptydev"
 	"github.com/posemu/posemu/profile"
 )
-
-// forward lets the model write to a device created after it.
-type forward struct {
-	mu  sync.Mutex
-	dev *ptydev.Device
-}
-
-func (f *forward) Write(p []byte) (int, error) {
-	f.mu.Lock()
-	dev := f.dev
-	f.mu.Unlock()
-	return dev.Write(p)
-}
 
 // rig is an emulated keypad on a real pty.
 type rig struct {
@@ -29,15 +17,14 @@ type rig struct {
 }
 
 func newRig(dir string) (*rig, error) {
-	fw := &forward{}
-	m := emkeypad.New(profile.Default().Keypad, fw, nil)
-	dev, err := ptydev.New("keypad", dir, m.Feed)
+	var m *emkeypad.Model
+	dev, err := ptydev.Attach("keypad", dir, func(host io.Writer) func([]byte) {
+		m = emkeypad.New(profile.Default().Keypad, host, nil)
+		return m.Feed
+	})
 	if err != nil {
 		return nil, err
 	}
-	fw.mu.Lock()
-	fw.dev = dev
-	fw.mu.Unlock()
 	return &rig{model: m, dev: dev}, nil
 }
 

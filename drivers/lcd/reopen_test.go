@@ -1,6 +1,7 @@
 package lcd_test
 
 import (
+	"io"
 	"os"
 	"time"
 
@@ -35,12 +36,12 @@ var _ = Describe("a display unplugged and plugged in again", func() {
 		return d
 	}
 	BeforeEach(func() {
-		w := &devWriter{}
-		model = emu.New(lcdProfile, w, nil)
 		var err error
-		dev, err = ptydev.New("lcd", GinkgoT().TempDir(), model.Feed)
+		dev, err = ptydev.Attach("lcd", GinkgoT().TempDir(), func(host io.Writer) func([]byte) {
+			model = emu.New(lcdProfile, host, nil)
+			return model.Feed
+		})
 		Expect(err).NotTo(HaveOccurred())
-		w.dev.Store(dev)
 		DeferCleanup(dev.Close)
 	})
 

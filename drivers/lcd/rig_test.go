@@ -2,8 +2,8 @@ package lcd_test
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -25,16 +25,6 @@ import (
 var lcdProfile = profile.LCD{Width: 320, Height: 240, Firmware: "posemu-lcd 1.0", Baud: 115200}
 
 // devWriter forwards the model's replies to the pty once it exists.
-type devWriter struct{ dev atomic.Pointer[ptydev.Device] }
-
-func (w *devWriter) Write(p []byte) (int, error) {
-	d := w.dev.Load()
-	if d == nil {
-		return 0, errors.New("no pty yet")
-	}
-	return d.Write(p)
-}
-
 // tapPort records every write and may change or drop it before it reaches
 // the line, to stand in for a noisy cable.
 //
@@ -119,21 +109,20 @@ type rig struct {
 // that never answers) and opens it with drivers/port.
 func newRig(cfg lcd.Config, withModel bool) (*rig, error) {
 	r := &rig{clk: clock.NewVirtual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
-	var feed func([]byte)
-	w := &devWriter{}
-	if withModel {
-		r.model = emu.New(lcdProfile, w, nil)
+	dev, err := ptydev.Attach("lcd", "", func(host io.Writer) func([]byte) {
+		if !withModel {
+			return nil
+		}
+		r.model = emu.New(lcdProfile, host, nil)
 		r.model.SetClock(r.clk)
-		feed = func(p []byte) {
+		return func(p []byte) {
 			r.model.Feed(p)
 			r.fed.Add(int64(len(p)))
 		}
-	}
-	dev, err := ptydev.New("lcd", "", feed)
+	})
 	if err != nil {
 		return nil, err
 	}
-	w.dev.Store(dev)
 	r.dev = dev
 	p, err := port.Open(dev.Path())
 	if err != nil {

@@ -1,25 +1,12 @@
 package scanner_test
 
 import (
-	"sync"
+	"io"
 
 	"github.com/posemu/posemu/emulator/ptydev"
 	emscanner "github.com/posemu/posemu/emulator/scanner"
 	"github.com/posemu/posemu/profile"
 )
-
-// forward lets the model write to a device created after it.
-type forward struct {
-	mu  sync.Mutex
-	dev *ptydev.Device
-}
-
-func (f *forward) Write(p []byte) (int, error) {
-	f.mu.Lock()
-	dev := f.dev
-	f.mu.Unlock()
-	return dev.Write(p)
-}
 
 // rig is an emulated scanner on a real pty.
 type rig struct {
@@ -28,14 +15,13 @@ type rig struct {
 }
 
 func newRig(dir string, p profile.Scanner) (*rig, error) {
-	fw := &forward{}
-	m := emscanner.New(p, fw, nil)
-	dev, err := ptydev.New("scanner", dir, m.Feed)
+	var m *emscanner.Model
+	dev, err := ptydev.Attach("scanner", dir, func(host io.Writer) func([]byte) {
+		m = emscanner.New(p, host, nil)
+		return m.Feed
+	})
 	if err != nil {
 		return nil, err
 	}
-	fw.mu.Lock()
-	fw.dev = dev
-	fw.mu.Unlock()
 	return &rig{model: m, dev: dev}, nil
 }

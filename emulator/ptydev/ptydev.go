@@ -3,6 +3,7 @@ package ptydev
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -43,10 +44,19 @@ type Device struct {
 // delivering every byte the host writes to feed (in order, from one
 // goroutine). An empty devdir makes no link.
 func New(name, devdir string, feed func([]byte)) (*Device, error) {
-	d := &Device{name: name, feed: feed}
+	return Attach(name, devdir, func(io.Writer) func([]byte) { return feed })
+}
+
+// Attach creates the device for a model that both answers the host and is
+// fed by it: attach is called with the device (the model's way back to the
+// host) and returns what receives the host's bytes. The model exists before
+// the pty does, so no host byte reaches a model that is not there yet.
+func Attach(name, devdir string, attach func(host io.Writer) (feed func([]byte))) (*Device, error) {
+	d := &Device{name: name}
 	if devdir != "" {
 		d.link = filepath.Join(devdir, name)
 	}
+	d.feed = attach(d)
 	if err := d.plug(); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package ptydev_test
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -132,5 +133,29 @@ var _ = Describe("a pty device plugged and unplugged from many goroutines", func
 		target, err := os.Readlink(dev.Link())
 		Expect(err).NotTo(HaveOccurred())
 		Expect(target).To(Equal(dev.Path()))
+	})
+})
+
+var _ = Describe("a model attached to its pty", func() {
+	It("answers the host through the device it was built around", func() {
+		var host io.Writer
+		dev, err := ptydev.Attach("lcd", GinkgoT().TempDir(), func(h io.Writer) func([]byte) {
+			host = h
+			return func(p []byte) { host.Write(append([]byte("ack:"), p...)) } //nolint:errcheck // the test reads the reply
+		})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(dev.Close)
+		Expect(host).To(BeIdenticalTo(dev))
+
+		f, err := os.OpenFile(dev.Link(), os.O_RDWR, 0)
+		Expect(err).NotTo(HaveOccurred())
+		defer f.Close()
+		_, err = f.Write([]byte("x"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(f.SetReadDeadline(time.Now().Add(10 * time.Second))).To(Succeed())
+		buf := make([]byte, 5)
+		_, err = io.ReadFull(f, buf)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(buf)).To(Equal("ack:x"))
 	})
 })
